@@ -1,0 +1,4 @@
+import { CentersAndApiKeys1764115200000 } from './1764115200000-CentersAndApiKeys.js';
+
+/** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
+export const MIGRATIONS = [CentersAndApiKeys1764115200000];

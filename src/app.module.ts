@@ -1,0 +1,65 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AdvisorsApiModule } from './advisors-api/advisors-api.module.js';
+import { CentersModule } from './centers/centers.module.js';
+import { CLOCK, systemClock, type Clock } from './common/clock.js';
+import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { RUNTIME, type Runtime } from './config/runtime.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { httpLoggingOptions } from './logging/logger.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+
+export interface AppModuleOptions {
+  runtime: Runtime;
+  logger: Logger;
+  /** Tests pass a controllable clock; everything else uses the system clock. */
+  clock?: Clock;
+}
+
+/** Runtime, clock and the error/validation conventions, available everywhere. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot({ runtime, clock }: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: CLOCK, useValue: clock ?? systemClock },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [RUNTIME, CLOCK],
+    };
+  }
+}
+
+/**
+ * The whole service. The process role decides what is mounted: `worker` serves only health and metrics
+ * over HTTP and runs the job processors; `api` serves REST and GraphQL and runs no processors; `all` both.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { runtime, logger } = options;
+    const servesApi = runtime.config.role !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(options),
+        LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(logger) }),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl)),
+        JobsModule.forRoot(runtime),
+        MetricsModule,
+        HealthModule,
+        ...(servesApi ? [CentersModule, AdvisorsApiModule.forRoot(runtime)] : []),
+      ],
+    };
+  }
+}

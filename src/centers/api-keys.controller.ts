@@ -1,0 +1,36 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../common/app-error.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { CurrentCenter, type CenterContext } from './auth.decorators.js';
+import { ApiKeyListResponse, IssuedApiKeyResponse } from './centers.dto.js';
+
+@ApiTags('api-keys')
+@ApiBearerAuth('apiKey')
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: IssuedApiKeyResponse, description: 'A new key for the calling center (shown only here).' })
+  issue(@CurrentCenter() center: CenterContext): Promise<IssuedApiKeyResponse> {
+    return this.apiKeys.issue(center.centerId);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyListResponse, description: 'The center\'s active keys, without their secrets.' })
+  async list(@CurrentCenter() center: CenterContext): Promise<ApiKeyListResponse> {
+    return { items: await this.apiKeys.list(center.centerId) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Revoked; the key stops working at once.' })
+  async revoke(
+    @CurrentCenter() center: CenterContext,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such API key.') })) id: string,
+  ): Promise<void> {
+    await this.apiKeys.revoke(center.centerId, id);
+  }
+}

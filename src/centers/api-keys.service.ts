@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/app-error.js';
+import { ApiKey } from './api-key.entity.js';
+import { generateApiKey, hashesEqual, hashSecret, parseApiKeyPrefix } from './api-key.secret.js';
+
+export interface IssuedApiKey {
+  id: string;
+  prefix: string;
+  createdAt: Date;
+  /** The key itself: returned once, never stored. */
+  apiKey: string;
+}
+
+export interface ApiKeySummary {
+  id: string;
+  prefix: string;
+  createdAt: Date;
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async issue(centerId: string, manager: EntityManager = this.dataSource.manager): Promise<IssuedApiKey> {
+    const { key, prefix, hash } = generateApiKey();
+    const row = await manager.save(manager.create(ApiKey, { centerId, prefix, keyHash: hash, revokedAt: null }));
+    return { id: row.id, prefix, createdAt: row.createdAt, apiKey: key };
+  }
+
+  async list(centerId: string): Promise<ApiKeySummary[]> {
+    const rows = await this.dataSource.manager.find(ApiKey, {
+      where: { centerId, revokedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map(({ id, prefix, createdAt }) => ({ id, prefix, createdAt }));
+  }
+
+  /** Revokes one of the center's keys; refuses to revoke its last active key, which would lock the center out. */
+  async revoke(centerId: string, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      // Lock the center's active keys so two concurrent revocations cannot both pass the "last key" check.
+      const active = await manager
+        .createQueryBuilder(ApiKey, 'k')
+        .where('k.center_id = :centerId AND k.revoked_at IS NULL', { centerId })
+        .setLock('pessimistic_write')
+        .getMany();
+      if (!active.some((k) => k.id === id)) throw new NotFoundError(`No active API key ${id} in this center.`);
+      if (active.length === 1) {
+        throw new ConflictError('This is the center\'s last active API key; create a new one before revoking it.');
+      }
+      await manager.update(ApiKey, { id, centerId }, { revokedAt: () => 'now()' });
+    });
+  }
+
+  /** The center a presented key belongs to, or undefined for a malformed, unknown or revoked key. */
+  async authenticate(presented: string): Promise<{ centerId: string; apiKeyId: string } | undefined> {
+    const prefix = parseApiKeyPrefix(presented);
+    if (!prefix) return undefined;
+    const row = await this.dataSource.manager
+      .createQueryBuilder(ApiKey, 'k')
+      .addSelect('k.keyHash')
+      .where('k.prefix = :prefix AND k.revoked_at IS NULL', { prefix })
+      .getOne();
+    if (!row || !hashesEqual(row.keyHash, hashSecret(presented))) return undefined;
+    return { centerId: row.centerId, apiKeyId: row.id };
+  }
+}

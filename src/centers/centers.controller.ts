@@ -1,0 +1,21 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from './auth.decorators.js';
+import { CentersService } from './centers.service.js';
+import { CreateCenterDto, CreatedCenterResponse } from './centers.dto.js';
+
+@ApiTags('centers')
+@ApiBearerAuth('adminKey')
+@Controller('v1/centers')
+export class CentersController {
+  constructor(private readonly centers: CentersService) {}
+
+  @Post()
+  @HttpCode(201)
+  @AdminOnly()
+  @ApiCreatedResponse({ type: CreatedCenterResponse, description: 'The center, with its first API key (shown only here).' })
+  async create(@Body() body: CreateCenterDto): Promise<CreatedCenterResponse> {
+    const { id, name, timezone, apiKey } = await this.centers.create(body.name, body.timezone);
+    return { id, name, timezone, apiKey };
+  }
+}

@@ -1,0 +1,84 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { assignRequestId } from '../logging/logger.js';
+import { AppError, type FieldError } from './app-error.js';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Maps every error on the HTTP path to RFC 9457 problem+json; nothing internal reaches the body of a 500. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception; // GraphQL formats its own errors
+    const request = host.switchToHttp().getRequest<Request & { id?: string }>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    // Errors raised before the logging middleware (e.g. by the JSON body parser) have no id yet.
+    problem.requestId = request.id ?? assignRequestId(request, response);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
+    }
+    if (response.headersSent) return;
+    if (exception instanceof HttpException && exception.getStatus() === 429) {
+      const retryAfter = response.getHeader('Retry-After');
+      if (retryAfter) response.setHeader('Retry-After', retryAfter);
+    }
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+}
+
+export function toProblem(exception: unknown): ProblemDetails {
+  if (exception instanceof AppError) {
+    return {
+      type: `/problems/${exception.code}`,
+      title: exception.title,
+      status: exception.status,
+      detail: exception.message,
+      ...(exception.errors ? { errors: exception.errors } : {}),
+    };
+  }
+  const status = httpStatusOf(exception);
+  if (status !== undefined && status < 500) {
+    return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: clientDetail(exception, status) };
+  }
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred. It has been logged; quote the requestId when reporting it.',
+  };
+}
+
+/** Nest's HttpException, and errors from Express middleware such as body-parser (they carry `status`). */
+function httpStatusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { status?: unknown; expose?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+function clientDetail(exception: unknown, status: number): string {
+  const type = (exception as { type?: unknown }).type;
+  if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
+  if (type === 'entity.too.large') return 'The request body is too large.';
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'The request body encoding is not supported.';
+  if (exception instanceof HttpException) {
+    const body = exception.getResponse();
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  return STATUS_CODES[status] ?? 'Request failed';
+}

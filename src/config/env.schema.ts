@@ -1,0 +1,124 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Parses a URL and accepts only the given protocols; reports the problem without echoing the value (it may hold a password). */
+function urlWithProtocols(protocols: string[]) {
+  @ValidatorConstraint({ name: 'url' })
+  class UrlConstraint implements ValidatorConstraintInterface {
+    validate(value: unknown): boolean {
+      if (typeof value !== 'string') return false;
+      try {
+        const url = new URL(value);
+        return protocols.includes(url.protocol) && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    }
+    defaultMessage(): string {
+      return `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+    }
+  }
+  return UrlConstraint;
+}
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(normalised)) return true;
+  if (['false', '0', 'no', ''].includes(normalised)) return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every environment variable the service reads, validated once at boot.
+ * Keep in step with the README's configuration table and docker/compose.yml
+ * (a test checks that compose only sets variables listed here).
+ */
+export class EnvVars {
+  @IsOptional()
+  @Validate(urlWithProtocols(['postgres:', 'postgresql:']))
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Validate(urlWithProtocols(['redis:', 'rediss:']))
+  REDIS_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR: string = './.data';
+
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer between 0 and 65535' })
+  @Min(0, { message: 'must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'must be an integer between 0 and 65535' })
+  PORT: number = 3000;
+
+  @IsIn(PROCESS_ROLES, { message: `must be one of: ${PROCESS_ROLES.join(', ')}` })
+  PROCESS_ROLE: ProcessRole = 'all';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (generate one with `openssl rand -base64 32`)' })
+  @MaxLength(512)
+  ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (generate one with `openssl rand -base64 32`)' })
+  @MaxLength(512)
+  ADVISOR_JWT_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, {
+    message: 'must be 32 bytes as base64 (44 characters) or hex (64 characters); generate one with `openssl rand -base64 32`',
+  })
+  ENCRYPTION_KEY?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: boolean = false;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
+  NODE_ENV?: 'development' | 'production' | 'test';
+}
+
+/** Names of every variable above, for checks such as "compose.yml sets only known variables". */
+export const KNOWN_ENV_VARS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'DATA_DIR',
+  'PORT',
+  'PROCESS_ROLE',
+  'ADMIN_API_KEY',
+  'ADVISOR_JWT_SECRET',
+  'ENCRYPTION_KEY',
+  'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+  'LOG_LEVEL',
+  'NODE_ENV',
+] as const satisfies readonly (keyof EnvVars)[];

@@ -1,0 +1,14 @@
+import type { AppConfig } from './config.js';
+import type { Secrets } from './secrets.js';
+
+/** Injection token for the resolved Runtime. */
+export const RUNTIME = Symbol('RUNTIME');
+
+/** Everything resolved before Nest starts: validated config, secrets, and where the database and queue live. */
+export interface Runtime {
+  config: AppConfig;
+  secrets: Secrets;
+  databaseUrl: string;
+  /** `redis` when REDIS_URL is set, else BullMQ's PostgreSQL backend on the same database. */
+  queueBackend: 'redis' | 'postgres';
+}

@@ -1,0 +1,33 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { QueueHealthIndicator } from './queue.health.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly queue: QueueHealthIndicator,
+  ) {}
+
+  /** The process is up; says nothing about its dependencies (use it for liveness probes). */
+  @Get('live')
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** The database and the queue answer (use it for readiness probes and load balancers). */
+  @Get('ready')
+  @HealthCheck()
+  @ApiOkResponse({ description: 'Database and queue reachable' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
+  ready() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 3000 }),
+      () => this.queue.isHealthy('queue'),
+    ]);
+  }
+}

@@ -1,0 +1,30 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { HOUSEKEEPING_JOBS, QUEUES } from './queue-names.js';
+import { HousekeepingService } from './housekeeping.service.js';
+
+@Processor(QUEUES.housekeeping)
+export class HousekeepingProcessor extends WorkerHost {
+  private readonly logger = new Logger(HousekeepingProcessor.name);
+
+  constructor(
+    private readonly housekeeping: HousekeepingService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ deleted: number }> {
+    switch (job.name) {
+      case HOUSEKEEPING_JOBS.pruneRevokedApiKeys: {
+        const deleted = await this.housekeeping.pruneRevokedApiKeys(this.clock.now());
+        if (deleted > 0) this.logger.log({ deleted }, 'pruned revoked API keys');
+        return { deleted };
+      }
+      default:
+        throw new Error(`unknown housekeeping job ${job.name}`);
+    }
+  }
+}

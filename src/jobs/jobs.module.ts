@@ -1,0 +1,28 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Runtime } from '../config/runtime.js';
+import { HousekeepingProcessor } from './housekeeping.processor.js';
+import { HousekeepingScheduler } from './housekeeping.scheduler.js';
+import { HousekeepingService } from './housekeeping.service.js';
+import { queueConnection } from './queue-connection.js';
+import { QUEUES } from './queue-names.js';
+
+/**
+ * Queues are registered in every role (the API enqueues); processors and schedulers start only where the
+ * role runs workers, so `PROCESS_ROLE=api` never consumes jobs.
+ */
+@Module({})
+export class JobsModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    const runsWorkers = runtime.config.role !== 'api';
+    const workerProviders: Provider[] = runsWorkers ? [HousekeepingProcessor, HousekeepingScheduler] : [];
+    const queues = BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name })));
+    return {
+      module: JobsModule,
+      global: true,
+      imports: [BullModule.forRoot({ connection: queueConnection(runtime) }), queues],
+      providers: [HousekeepingService, ...workerProviders],
+      exports: [queues],
+    };
+  }
+}

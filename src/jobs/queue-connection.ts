@@ -1,0 +1,34 @@
+import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from 'bullmq';
+import type { Runtime } from '../config/runtime.js';
+
+/** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables in, beside ours. */
+export const BULLMQ_PG_SCHEMA = 'bullmq';
+
+/**
+ * Connection options for every Queue and Worker. Without REDIS_URL, BullMQ's PostgreSQL backend becomes the
+ * process-wide default before any queue is built, so the rest of the code cannot tell which one runs.
+ */
+export function queueConnection(runtime: Runtime): ConnectionOptions {
+  if (runtime.queueBackend === 'postgres') {
+    setDefaultBackendFactory(createPostgresBackend);
+    // The backend's connection type differs from Redis's; BullMQ's Nest wrapper types only the latter.
+    return { connectionString: runtime.databaseUrl, schema: BULLMQ_PG_SCHEMA, migrate: true, max: 5 } as unknown as ConnectionOptions;
+  }
+  setDefaultBackendFactory(undefined);
+  return redisOptions(runtime.config.redisUrl!);
+}
+
+/** ioredis options from a redis:// or rediss:// URL; BullMQ workers need maxRetriesPerRequest: null. */
+export function redisOptions(url: string): ConnectionOptions {
+  const parsed = new URL(url);
+  const db = parsed.pathname.replace('/', '');
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: db ? Number(db) : 0,
+    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { createApp } from './bootstrap/create-app.js';
+import { prepareRuntime } from './bootstrap/runtime.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { StartupError } from './database/embedded-postgres.js';
+import { createRootLogger } from './logging/logger.js';
+
+/** Longest we wait for running jobs and requests to finish on SIGTERM/SIGINT before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee README.md, section Configuration.\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createRootLogger(config.logLevel);
+  const { runtime, release } = await prepareRuntime(logger, config);
+
+  let app;
+  try {
+    app = await createApp({ runtime, logger });
+    await app.listen(config.port, '0.0.0.0');
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await release();
+    throw error;
+  }
+  const address = app.getHttpServer().address() as { port: number };
+  logger.info({ port: address.port, role: config.role }, `listening on http://localhost:${address.port}`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, waiting for running jobs');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    void (async () => {
+      try {
+        await app.close(); // stops the HTTP server, lets workers finish their jobs, closes pools
+        await release(); // the embedded PostgreSQL goes last: running jobs needed it
+        logger.info('stopped');
+        process.exit(0);
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  const text = error instanceof StartupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`fatal: ${text}\n`);
+  process.exit(1);
+});
