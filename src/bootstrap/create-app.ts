@@ -11,6 +11,7 @@ import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware.js';
 export async function createApp(options: AppModuleOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bufferLogs: true,
+    abortOnError: false, // let start-up errors reach the caller (main.ts reports them; tests assert on them)
     forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoNestLogger));

@@ -1,11 +1,9 @@
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { loadConfig, maskUrl, type AppConfig } from '../config/config.js';
 import type { Runtime } from '../config/runtime.js';
 import { ensureSecrets } from '../config/secrets.js';
-import { dataSourceOptions } from '../database/data-source.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
-import { runMigrationsLocked } from '../database/migrate.js';
+import { migrateDatabase } from '../database/migrate.js';
 
 export interface PreparedRuntime {
   runtime: Runtime;
@@ -49,21 +47,10 @@ export async function prepareRuntime(logger: Logger, config: AppConfig = loadCon
       },
       'starting',
     );
-    await migrate(databaseUrl, logger);
+    await migrateDatabase(databaseUrl, logger);
     return { runtime: { config, secrets, databaseUrl, queueBackend }, release };
   } catch (error) {
     await release();
     throw error;
-  }
-}
-
-async function migrate(databaseUrl: string, logger: Logger): Promise<void> {
-  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl), extra: { max: 2 } });
-  await dataSource.initialize();
-  try {
-    const applied = await runMigrationsLocked(dataSource);
-    logger.info({ applied: applied.map((m) => m.name) }, applied.length ? 'migrations applied' : 'schema up to date');
-  } finally {
-    await dataSource.destroy();
   }
 }

@@ -11,4 +11,9 @@ export interface Runtime {
   databaseUrl: string;
   /** `redis` when REDIS_URL is set, else BullMQ's PostgreSQL backend on the same database. */
   queueBackend: 'redis' | 'postgres';
+  /**
+   * Keeps this deployment's queues apart from others on the same Redis or database: the Redis key prefix, or
+   * the PostgreSQL schema of BullMQ's tables. Defaults to BullMQ's own (`bull` / `bullmq`); tests set their own.
+   */
+  queueNamespace?: string;
 }

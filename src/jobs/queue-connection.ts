@@ -2,7 +2,7 @@ import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions
 import type { Runtime } from '../config/runtime.js';
 
 /** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables in, beside ours. */
-export const BULLMQ_PG_SCHEMA = 'bullmq';
+const DEFAULT_PG_SCHEMA = 'bullmq';
 
 /**
  * Connection options for every Queue and Worker. Without REDIS_URL, BullMQ's PostgreSQL backend becomes the
@@ -12,7 +12,7 @@ export function queueConnection(runtime: Runtime): ConnectionOptions {
   if (runtime.queueBackend === 'postgres') {
     setDefaultBackendFactory(createPostgresBackend);
     // The backend's connection type differs from Redis's; BullMQ's Nest wrapper types only the latter.
-    return { connectionString: runtime.databaseUrl, schema: BULLMQ_PG_SCHEMA, migrate: true, max: 5 } as unknown as ConnectionOptions;
+    return { connectionString: runtime.databaseUrl, schema: runtime.queueNamespace ?? DEFAULT_PG_SCHEMA, migrate: true, max: 5 } as unknown as ConnectionOptions;
   }
   setDefaultBackendFactory(undefined);
   return redisOptions(runtime.config.redisUrl!);

@@ -17,12 +17,13 @@ const LOCAL_TEST_DATABASE = 'career_followup_test';
 
 /**
  * Chooses the services once for the whole run and hands them to the test workers as TEST_DATABASE_URL and
- * TEST_REDIS_URL: DATABASE_URL/REDIS_URL when set; else PostgreSQL and Redis on their usual local ports when
+ * TEST_REDIS_URL: DATABASE_URL/REDIS_URL when set; else, when they are not set at all, PostgreSQL and Redis on their usual local ports when
  * they answer; else an embedded PostgreSQL (and BullMQ's PostgreSQL backend), so `npm test` needs nothing installed.
  */
 export default async function globalSetup() {
+  // Set-but-empty means "do not use a server": `DATABASE_URL= REDIS_URL= npm test` runs on the embedded defaults.
   let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl && (await postgresAnswers(LOCAL_POSTGRES))) {
+  if (databaseUrl === undefined && (await postgresAnswers(LOCAL_POSTGRES))) {
     databaseUrl = await createDatabase(LOCAL_POSTGRES, LOCAL_TEST_DATABASE);
   }
   if (!databaseUrl) {
@@ -32,7 +33,7 @@ export default async function globalSetup() {
     databaseUrl = embedded.url;
   }
   let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl && (await redisAnswers(LOCAL_REDIS))) redisUrl = LOCAL_REDIS;
+  if (redisUrl === undefined && (await redisAnswers(LOCAL_REDIS))) redisUrl = LOCAL_REDIS;
 
   process.env.TEST_DATABASE_URL = databaseUrl;
   process.env.TEST_REDIS_URL = redisUrl ?? '';

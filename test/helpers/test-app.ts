@@ -25,6 +25,8 @@ export interface TestAppOptions {
   role?: 'all' | 'api' | 'worker';
   clock?: Clock;
   env?: Record<string, string>;
+  /** A queue namespace of the test's own, for tests that must know which process consumed a job. */
+  queueNamespace?: string;
 }
 
 /** The real application, in this process, on the services global-setup chose, with its own secrets. */
@@ -41,7 +43,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const secrets = await ensureSecrets(config, () => undefined);
-  const runtime: Runtime = { config, secrets, databaseUrl, queueBackend: redisUrl ? 'redis' : 'postgres' };
+  const runtime: Runtime = { config, secrets, databaseUrl, queueBackend: redisUrl ? 'redis' : 'postgres',
+    queueNamespace: options.queueNamespace,
+  };
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

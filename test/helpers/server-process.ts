@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+}
+
+/**
+ * Runs a built entry point (`npm test` builds first) as a real child process, with the parent's environment
+ * minus the service's variables, plus `env`.
+ */
+export function spawnBuilt(entry: string, env: Record<string, string>): ServerProcess {
+  const base = { ...process.env };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'ADVISOR_JWT_SECRET', 'ENCRYPTION_KEY', 'NODE_OPTIONS']) {
+    delete base[name];
+  }
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', entry)], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n')));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n')));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, stdout, stderr, exited };
+}
+
+/** Waits until the server logs that it listens, and returns its port. */
+export async function listeningPort(server: ServerProcess, timeoutMs = 60000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | string | undefined;
+  void server.exited.then((code) => (exitCode = code));
+  for (;;) {
+    for (const line of server.stdout) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg?.startsWith('listening') && entry.port) return entry.port;
+    }
+    if (exitCode !== undefined) throw new Error(`server exited (${exitCode}) before listening:\n${server.stderr.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`server did not listen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

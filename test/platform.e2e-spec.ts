@@ -1,0 +1,81 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { buildSchemaSdl } from '../src/advisors-api/schema-sdl.js';
+import { createCenter, startTestApp, type TestApp } from './helpers/test-app.js';
+
+describe('cross-cutting HTTP behaviour', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('puts a request id on every response, keeping a well-formed one the caller sent', async () => {
+    const generated = await t.http.get('/health/live').expect(200);
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await t.http.get('/health/live').set('X-Request-Id', 'portal-sync:42').expect(200);
+    expect(kept.headers['x-request-id']).toBe('portal-sync:42');
+    const replaced = await t.http.get('/health/live').set('X-Request-Id', 'bad id with spaces').expect(200);
+    expect(replaced.headers['x-request-id']).not.toBe('bad id with spaces');
+    const problem = await t.http.get('/v1/api-keys').set('X-Request-Id', 'trace-1').expect(401);
+    expect(problem.body.requestId).toBe('trace-1');
+  });
+
+  it('answers liveness and readiness (database and queue) without auth', async () => {
+    await t.http.get('/health/live').expect(200, { status: 'ok' });
+    const ready = await t.http.get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up' } } });
+  });
+
+  it('serves Prometheus metrics with process metrics and request durations by route pattern', async () => {
+    const center = await createCenter(t);
+    await t.http.delete('/v1/api-keys/00000000-0000-0000-0000-000000000000').set(center.auth).expect(404);
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/v1\/centers",status_code="201"\} \d+/);
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="DELETE",route="\/v1\/api-keys\/:id",status_code="404"\}/);
+    expect(metrics.text).not.toContain('00000000-0000-0000-0000-000000000000');
+  });
+
+  it('publishes OpenAPI at /openapi.json and a browsable page at /docs', async () => {
+    const spec = await t.http.get('/openapi.json').expect(200);
+    expect(spec.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/centers', '/v1/api-keys', '/v1/api-keys/{id}', '/health/live', '/health/ready']),
+    );
+    expect(spec.body.components.securitySchemes).toHaveProperty('apiKey');
+    const page = await t.http.get('/docs').expect(200);
+    expect(page.text).toContain('swagger-ui');
+  });
+
+  it('mounts GraphQL at /graphql with the committed schema', async () => {
+    const response = await t.http.post('/graphql').send({ query: '{ apiVersion }' }).expect(200);
+    expect(response.body).toEqual({ data: { apiVersion: '1' } });
+    const committed = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+    expect(await buildSchemaSdl()).toBe(committed);
+    const served = t.app.get(GraphQLSchemaHost).schema;
+    expect(`${printSchema(lexicographicSortSchema(served))}\n`).toBe(committed);
+  });
+
+  it('never writes keys, secrets or e-mail addresses to the logs', async () => {
+    const center = await createCenter(t);
+    await t.http.get('/v1/api-keys').set(center.auth).expect(200);
+    await t.http.get('/v1/api-keys').set('Authorization', `Bearer ${center.apiKey}x`).expect(401);
+    await t.http
+      .post('/v1/centers')
+      .set('Authorization', `Bearer ${t.runtime.secrets.adminApiKey}`)
+      .send({ name: 'x', timezone: 'Asia/Tokyo', email: 'taro.yamada@example.ac.jp' })
+      .expect(400);
+    const logs = t.logs.join('\n');
+    expect(logs).toContain('request completed'); // the requests were logged...
+    expect(logs).not.toContain(center.apiKey.slice(20)); // ...without their secrets
+    expect(logs).not.toContain(t.runtime.secrets.adminApiKey);
+    expect(logs).not.toContain('taro.yamada@example.ac.jp');
+    expect(logs).not.toMatch(/authorization/i);
+    for (const line of t.logs.filter((l) => l.includes('request completed'))) {
+      expect(JSON.parse(line)).toHaveProperty('reqId');
+    }
+  });
+});

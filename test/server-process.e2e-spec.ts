@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { listeningPort, spawnBuilt, type ServerProcess } from './helpers/server-process.js';
+
+/**
+ * The built server as a newcomer runs it: no DATABASE_URL, no REDIS_URL, so embedded PostgreSQL under
+ * DATA_DIR and BullMQ on its PostgreSQL backend; stopped with SIGTERM and started again on the same data.
+ */
+describe('the real server process on the embedded defaults', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cfu-server-'));
+  const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+  let running: ServerProcess | undefined;
+
+  afterAll(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+  });
+
+  it('starts, serves, stops cleanly on SIGTERM and keeps its data across a restart', async () => {
+    running = spawnBuilt('src/main.js', env);
+    const port = await listeningPort(running);
+    const base = `http://127.0.0.1:${port}`;
+
+    // The generated admin key is printed once and kept in DATA_DIR with mode 0600.
+    const keyFile = path.join(dataDir, 'secrets', 'admin-api-key');
+    const adminKey = readFileSync(keyFile, 'utf8').trim();
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(running.stdout.filter((l) => l.includes(adminKey))).toHaveLength(1);
+    const starting = running.stdout.find((l) => l.includes('"msg":"starting"'))!;
+    expect(starting).toContain('embedded PostgreSQL');
+    expect(starting).toContain('BullMQ PostgreSQL backend');
+    expect(starting).not.toMatch(/postgres:\/\/postgres:(?!\*\*\*)/); // password masked
+
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    const created = await fetch(`${base}/v1/centers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: '再起動テスト大学', timezone: 'Asia/Tokyo' }),
+    });
+    expect(created.status).toBe(201);
+    const { apiKey } = (await created.json()) as { apiKey: string };
+    expect((await fetch(`${base}/v1/api-keys`, { headers: { Authorization: `Bearer ${apiKey}` } })).status).toBe(200);
+
+    // A second process on the same DATA_DIR is refused with a clear message, and the first keeps working.
+    const intruder = spawnBuilt('src/main.js', env);
+    expect(await intruder.exited).not.toBe(0);
+    expect(intruder.stderr.join('\n')).toMatch(/DATA_DIR .* is in use by another process/);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(running.stdout.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+
+    running = spawnBuilt('src/main.js', env);
+    const again = `http://127.0.0.1:${await listeningPort(running)}`;
+    expect(running.stdout.some((l) => l.includes('Generated ADMIN_API_KEY'))).toBe(false);
+    const keys = await fetch(`${again}/v1/api-keys`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    expect(keys.status).toBe(200);
+    expect(((await keys.json()) as { items: unknown[] }).items).toHaveLength(1);
+
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  });
+
+  it('refuses a bad configuration with a message naming the variable', async () => {
+    const bad = spawnBuilt('src/main.js', { ...env, PORT: 'eighty', PROCESS_ROLE: 'everything' });
+    expect(await bad.exited).toBe(78);
+    const message = bad.stderr.join('\n');
+    expect(message).toContain('PORT: must be an integer between 0 and 65535');
+    expect(message).toContain('PROCESS_ROLE: must be one of: all, api, worker');
+  });
+});
