@@ -1,26 +1,31 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { createApp } from './bootstrap/create-app.js';
 import { prepareRuntime } from './bootstrap/runtime.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { StartupError } from './database/embedded-postgres.js';
 import { createRootLogger } from './logging/logger.js';
 
 /** Longest we wait for running jobs and requests to finish on SIGTERM/SIGINT before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 30_000;
 
-async function main(): Promise<void> {
-  let config;
+function loadConfigOrExit(): AppConfig {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\nSee README.md, section Configuration.\n`);
     process.exit(78); // EX_CONFIG
   }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
   const logger = createRootLogger(config.logLevel);
   const { runtime, release } = await prepareRuntime(logger, config);
 
-  let app;
+  let app: INestApplication<Server> | undefined;
   try {
     app = await createApp({ runtime, logger });
     await app.listen(config.port, '0.0.0.0');
@@ -59,7 +64,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const text = error instanceof StartupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const text =
+    error instanceof StartupError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`fatal: ${text}\n`);
   process.exit(1);
 });

@@ -12,15 +12,24 @@ describe('centers and API keys (REST, real database)', () => {
 
   it('creates a center with the admin key and returns its first API key once', async () => {
     const name = 'サンプル大学 キャリアセンター 🎓';
-    const response = await t.http.post('/v1/centers').set(admin).send({ name, timezone: 'Asia/Tokyo' }).expect(201);
+    const response = await t.http
+      .post('/v1/centers')
+      .set(admin)
+      .send({ name, timezone: 'Asia/Tokyo' })
+      .expect(201);
     expect(response.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name,
       timezone: 'Asia/Tokyo',
       apiKey: expect.stringMatching(/^cfk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/),
     });
-    const keys = await t.http.get('/v1/api-keys').set('Authorization', `Bearer ${response.body.apiKey}`).expect(200);
-    expect(keys.body.items).toEqual([{ id: expect.any(String), prefix: expect.any(String), createdAt: expect.any(String) }]);
+    const keys = await t.http
+      .get('/v1/api-keys')
+      .set('Authorization', `Bearer ${response.body.apiKey}`)
+      .expect(200);
+    expect(keys.body.items).toEqual([
+      { id: expect.any(String), prefix: expect.any(String), createdAt: expect.any(String) },
+    ]);
     expect(JSON.stringify(keys.body)).not.toContain(response.body.apiKey);
   });
 
@@ -38,10 +47,23 @@ describe('centers and API keys (REST, real database)', () => {
 
   it('rejects center creation without the admin key, with 401 problem+json', async () => {
     const center = await createCenter(t);
-    for (const headers of [{}, center.auth, { Authorization: 'Bearer nope' }, { Authorization: t.runtime.secrets.adminApiKey }]) {
-      const response = await t.http.post('/v1/centers').set(headers).send({ name: 'x', timezone: 'Asia/Tokyo' }).expect(401);
+    for (const headers of [
+      {},
+      center.auth,
+      { Authorization: 'Bearer nope' },
+      { Authorization: t.runtime.secrets.adminApiKey },
+    ]) {
+      const response = await t.http
+        .post('/v1/centers')
+        .set(headers)
+        .send({ name: 'x', timezone: 'Asia/Tokyo' })
+        .expect(401);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ status: 401, title: 'Unauthorized', type: '/problems/unauthorized' });
+      expect(response.body).toMatchObject({
+        status: 401,
+        title: 'Unauthorized',
+        type: '/problems/unauthorized',
+      });
     }
   });
 
@@ -53,7 +75,9 @@ describe('centers and API keys (REST, real database)', () => {
     ] as const) {
       const missing = await t.http[method](path).expect(401);
       expect(missing.body.detail).toMatch(/Missing API key/);
-      const wrong = await t.http[method](path).set('Authorization', 'Bearer cfk_000000000000_' + 'A'.repeat(43)).expect(401);
+      const wrong = await t.http[method](path)
+        .set('Authorization', 'Bearer cfk_000000000000_' + 'A'.repeat(43))
+        .expect(401);
       expect(wrong.body.detail).toMatch(/not valid/);
     }
     // the admin key is not a center key
@@ -68,7 +92,11 @@ describe('centers and API keys (REST, real database)', () => {
       .send({ name: '', timezone: 'Mars/Olympus', colour: 'blue' })
       .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400, instance: '/v1/centers' });
+    expect(response.body).toMatchObject({
+      type: '/problems/validation-error',
+      status: 400,
+      instance: '/v1/centers',
+    });
     expect(response.body.errors).toEqual(
       expect.arrayContaining([
         { path: 'colour', message: 'is not a known field' },
@@ -81,7 +109,12 @@ describe('centers and API keys (REST, real database)', () => {
   });
 
   it('answers malformed JSON and non-object bodies with 400 problem+json and a request id', async () => {
-    const malformed = await t.http.post('/v1/centers').set(admin).set('Content-Type', 'application/json').send('{"name":').expect(400);
+    const malformed = await t.http
+      .post('/v1/centers')
+      .set(admin)
+      .set('Content-Type', 'application/json')
+      .send('{"name":')
+      .expect(400);
     expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(malformed.body).toMatchObject({ status: 400, detail: expect.stringMatching(/JSON/) });
     expect(malformed.body.requestId).toBe(malformed.headers['x-request-id']);
@@ -97,12 +130,15 @@ describe('centers and API keys (REST, real database)', () => {
     await t.http.get('/v1/api-keys').set(second).expect(200);
 
     const keys = await t.http.get('/v1/api-keys').set(center.auth).expect(200);
-    const first = keys.body.items.find((k: { id: string }) => k.id !== issued.body.id);
+    const first = (keys.body.items as { id: string }[]).find((k) => k.id !== issued.body.id)!;
     await t.http.delete(`/v1/api-keys/${first.id}`).set(second).expect(204);
     await t.http.get('/v1/api-keys').set(center.auth).expect(401);
 
     const last = await t.http.delete(`/v1/api-keys/${issued.body.id}`).set(second).expect(409);
-    expect(last.body).toMatchObject({ type: '/problems/conflict', detail: expect.stringMatching(/last active API key/) });
+    expect(last.body).toMatchObject({
+      type: '/problems/conflict',
+      detail: expect.stringMatching(/last active API key/),
+    });
     await t.http.get('/v1/api-keys').set(second).expect(200);
   });
 

@@ -31,7 +31,9 @@ describe('migrations', () => {
   it('three processes started at once migrate exactly once', async () => {
     const databaseUrl = await freshDatabase();
     try {
-      const processes = [1, 2, 3].map(() => spawnBuilt('src/database/migrate.main.js', { DATABASE_URL: databaseUrl }));
+      const processes = [1, 2, 3].map(() =>
+        spawnBuilt('src/database/migrate.main.js', { DATABASE_URL: databaseUrl }),
+      );
       expect(await Promise.all(processes.map((p) => p.exited))).toEqual([0, 0, 0]);
       const logs = processes.map((p) => p.stdout.join('\n'));
       expect(logs.filter((l) => l.includes('migrations applied'))).toHaveLength(1);
@@ -39,7 +41,9 @@ describe('migrations', () => {
 
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
-      const rows = await client.query('SELECT name, count(*)::int AS n FROM typeorm_migrations GROUP BY name');
+      const rows = await client.query(
+        'SELECT name, count(*)::int AS n FROM typeorm_migrations GROUP BY name',
+      );
       await client.end();
       expect(rows.rows).toHaveLength(MIGRATIONS.length);
       expect(rows.rows.every((r: { n: number }) => r.n === 1)).toBe(true);

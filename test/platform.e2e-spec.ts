@@ -25,7 +25,10 @@ describe('cross-cutting HTTP behaviour', () => {
   it('answers liveness and readiness (database and queue) without auth', async () => {
     await t.http.get('/health/live').expect(200, { status: 'ok' });
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, queue: { status: 'up' } },
+    });
   });
 
   it('serves Prometheus metrics with process metrics and request durations by route pattern', async () => {
@@ -34,8 +37,12 @@ describe('cross-cutting HTTP behaviour', () => {
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
-    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/v1\/centers",status_code="201"\} \d+/);
-    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="DELETE",route="\/v1\/api-keys\/:id",status_code="404"\}/);
+    expect(metrics.text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/v1\/centers",status_code="201"\} \d+/,
+    );
+    expect(metrics.text).toMatch(
+      /http_request_duration_seconds_count\{method="DELETE",route="\/v1\/api-keys\/:id",status_code="404"\}/,
+    );
     expect(metrics.text).not.toContain('00000000-0000-0000-0000-000000000000');
   });
 
@@ -43,7 +50,13 @@ describe('cross-cutting HTTP behaviour', () => {
     const spec = await t.http.get('/openapi.json').expect(200);
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/centers', '/v1/api-keys', '/v1/api-keys/{id}', '/health/live', '/health/ready']),
+      expect.arrayContaining([
+        '/v1/centers',
+        '/v1/api-keys',
+        '/v1/api-keys/{id}',
+        '/health/live',
+        '/health/ready',
+      ]),
     );
     expect(spec.body.components.securitySchemes).toHaveProperty('apiKey');
     const page = await t.http.get('/docs').expect(200);

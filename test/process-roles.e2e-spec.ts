@@ -19,7 +19,10 @@ describe('process roles (PROCESS_ROLE=api|worker) on the real queue', () => {
     await worker?.close();
     await api.close();
     if (!process.env.TEST_REDIS_URL) {
-      await api.app.get(DataSource).query(`DROP SCHEMA IF EXISTS "${queueNamespace}" CASCADE`).catch(() => undefined);
+      await api.app
+        .get(DataSource)
+        .query(`DROP SCHEMA IF EXISTS "${queueNamespace}" CASCADE`)
+        .catch(() => undefined);
     }
   });
 
@@ -34,7 +37,9 @@ describe('process roles (PROCESS_ROLE=api|worker) on the real queue', () => {
     const center = await createCenter(api);
     const extra = await api.http.post('/v1/api-keys').set(center.auth).expect(201);
     await api.http.delete(`/v1/api-keys/${extra.body.id}`).set(center.auth).expect(204);
-    await dataSource.query(`UPDATE api_keys SET revoked_at = now() - interval '40 days' WHERE id = $1`, [extra.body.id]);
+    await dataSource.query(`UPDATE api_keys SET revoked_at = now() - interval '40 days' WHERE id = $1`, [
+      extra.body.id,
+    ]);
 
     const queue = api.app.get<Queue>(getQueueToken(QUEUES.housekeeping));
     const job = await queue.add(HOUSEKEEPING_JOBS.pruneRevokedApiKeys, {});
@@ -46,7 +51,11 @@ describe('process roles (PROCESS_ROLE=api|worker) on the real queue', () => {
     await worker.http.get('/openapi.json').expect(404);
     await worker.http.get('/v1/api-keys').set(center.auth).expect(404);
 
-    await eventually(async () => ((await job.getState()) === 'completed' ? true : undefined), 20000, 'the job to complete');
+    await eventually(
+      async () => ((await job.getState()) === 'completed' ? true : undefined),
+      20000,
+      'the job to complete',
+    );
     const rows = await dataSource.query('SELECT id FROM api_keys WHERE center_id = $1', [center.id]);
     expect(rows).toHaveLength(1); // the revoked key is gone, the center's first key stays
   });

@@ -42,7 +42,9 @@ describe('the real server process on the embedded defaults', () => {
     });
     expect(created.status).toBe(201);
     const { apiKey } = (await created.json()) as { apiKey: string };
-    expect((await fetch(`${base}/v1/api-keys`, { headers: { Authorization: `Bearer ${apiKey}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/v1/api-keys`, { headers: { Authorization: `Bearer ${apiKey}` } })).status,
+    ).toBe(200);
 
     // A second process on the same DATA_DIR is refused with a clear message, and the first keeps working.
     const intruder = spawnBuilt('src/main.js', env);

@@ -8,14 +8,17 @@ import { migrateDatabase } from '../database/migrate.js';
 export interface PreparedRuntime {
   runtime: Runtime;
   /** Stops what prepareRuntime started (the embedded PostgreSQL); call after the app has closed. */
-  release(): Promise<void>;
+  release: () => Promise<void>;
 }
 
 /**
  * Everything that must happen before Nest starts: start the embedded database if there is no DATABASE_URL,
  * make sure the secrets exist, and migrate under a lock so the service never serves an old schema.
  */
-export async function prepareRuntime(logger: Logger, config: AppConfig = loadConfig(process.env)): Promise<PreparedRuntime> {
+export async function prepareRuntime(
+  logger: Logger,
+  config: AppConfig = loadConfig(process.env),
+): Promise<PreparedRuntime> {
   let databaseUrl = config.databaseUrl;
   let release = async () => {};
   if (!databaseUrl) {
@@ -35,15 +38,22 @@ export async function prepareRuntime(logger: Logger, config: AppConfig = loadCon
           `\nGenerated ADMIN_API_KEY (shown once, kept in ${file}):\n\n    ${value}\n\nUse it to create centers: POST /v1/centers with Authorization: Bearer <ADMIN_API_KEY>\n\n`,
         );
       } else {
-        logger.info({ file }, `generated ${name === 'advisorJwtSecret' ? 'ADVISOR_JWT_SECRET' : 'ENCRYPTION_KEY'} and kept it in DATA_DIR`);
+        logger.info(
+          { file },
+          `generated ${name === 'advisorJwtSecret' ? 'ADVISOR_JWT_SECRET' : 'ENCRYPTION_KEY'} and kept it in DATA_DIR`,
+        );
       }
     });
     const queueBackend = config.redisUrl ? 'redis' : 'postgres';
     logger.info(
       {
         role: config.role,
-        database: config.databaseUrl ? maskUrl(databaseUrl) : `embedded PostgreSQL (${maskUrl(databaseUrl)}, data in ${config.dataDir})`,
-        queue: config.redisUrl ? `Redis ${maskUrl(config.redisUrl)}` : 'BullMQ PostgreSQL backend (schema "bullmq") on the same database',
+        database: config.databaseUrl
+          ? maskUrl(databaseUrl)
+          : `embedded PostgreSQL (${maskUrl(databaseUrl)}, data in ${config.dataDir})`,
+        queue: config.redisUrl
+          ? `Redis ${maskUrl(config.redisUrl)}`
+          : 'BullMQ PostgreSQL backend (schema "bullmq") on the same database',
       },
       'starting',
     );

@@ -1,5 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { NotFoundError } from '../common/app-error.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CurrentCenter, type CenterContext } from './auth.decorators.js';
@@ -13,13 +19,19 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: IssuedApiKeyResponse, description: 'A new key for the calling center (shown only here).' })
+  @ApiCreatedResponse({
+    type: IssuedApiKeyResponse,
+    description: 'A new key for the calling center (shown only here).',
+  })
   issue(@CurrentCenter() center: CenterContext): Promise<IssuedApiKeyResponse> {
     return this.apiKeys.issue(center.centerId);
   }
 
   @Get()
-  @ApiOkResponse({ type: ApiKeyListResponse, description: 'The center\'s active keys, without their secrets.' })
+  @ApiOkResponse({
+    type: ApiKeyListResponse,
+    description: "The center's active keys, without their secrets.",
+  })
   async list(@CurrentCenter() center: CenterContext): Promise<ApiKeyListResponse> {
     return { items: await this.apiKeys.list(center.centerId) };
   }
@@ -29,7 +41,8 @@ export class ApiKeysController {
   @ApiNoContentResponse({ description: 'Revoked; the key stops working at once.' })
   async revoke(
     @CurrentCenter() center: CenterContext,
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such API key.') })) id: string,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such API key.') }))
+    id: string,
   ): Promise<void> {
     await this.apiKeys.revoke(center.centerId, id);
   }

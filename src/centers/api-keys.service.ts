@@ -25,7 +25,9 @@ export class ApiKeysService {
 
   async issue(centerId: string, manager: EntityManager = this.dataSource.manager): Promise<IssuedApiKey> {
     const { key, prefix, hash } = generateApiKey();
-    const row = await manager.save(manager.create(ApiKey, { centerId, prefix, keyHash: hash, revokedAt: null }));
+    const row = await manager.save(
+      manager.create(ApiKey, { centerId, prefix, keyHash: hash, revokedAt: null }),
+    );
     return { id: row.id, prefix, createdAt: row.createdAt, apiKey: key };
   }
 
@@ -46,9 +48,12 @@ export class ApiKeysService {
         .where('k.center_id = :centerId AND k.revoked_at IS NULL', { centerId })
         .setLock('pessimistic_write')
         .getMany();
-      if (!active.some((k) => k.id === id)) throw new NotFoundError(`No active API key ${id} in this center.`);
+      if (!active.some((k) => k.id === id))
+        throw new NotFoundError(`No active API key ${id} in this center.`);
       if (active.length === 1) {
-        throw new ConflictError('This is the center\'s last active API key; create a new one before revoking it.');
+        throw new ConflictError(
+          "This is the center's last active API key; create a new one before revoking it.",
+        );
       }
       await manager.update(ApiKey, { id, centerId }, { revokedAt: () => 'now()' });
     });

@@ -30,17 +30,24 @@ export class AuthGuard implements CanActivate {
     if (!request.path.startsWith('/v1/') && request.path !== '/v1') return true;
 
     const token = bearerToken(request.headers.authorization);
-    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [context.getHandler(), context.getClass()]);
+    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (adminOnly) {
       if (!token || !hashesEqual(hashSecret(token), this.adminKeyHash)) {
-        throw new UnauthorizedError('This route needs the admin API key: Authorization: Bearer <ADMIN_API_KEY>.');
+        throw new UnauthorizedError(
+          'This route needs the admin API key: Authorization: Bearer <ADMIN_API_KEY>.',
+        );
       }
       return true;
     }
     const center = token ? await this.apiKeys.authenticate(token) : undefined;
     if (!center) {
       throw new UnauthorizedError(
-        token ? 'The API key is not valid or has been revoked.' : 'Missing API key: send Authorization: Bearer <center API key>.',
+        token
+          ? 'The API key is not valid or has been revoked.'
+          : 'Missing API key: send Authorization: Bearer <center API key>.',
       );
     }
     request.center = center;

@@ -13,7 +13,10 @@ export class CentersController {
   @Post()
   @HttpCode(201)
   @AdminOnly()
-  @ApiCreatedResponse({ type: CreatedCenterResponse, description: 'The center, with its first API key (shown only here).' })
+  @ApiCreatedResponse({
+    type: CreatedCenterResponse,
+    description: 'The center, with its first API key (shown only here).',
+  })
   async create(@Body() body: CreateCenterDto): Promise<CreatedCenterResponse> {
     const { id, name, timezone, apiKey } = await this.centers.create(body.name, body.timezone);
     return { id, name, timezone, apiKey };

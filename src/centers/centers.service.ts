@@ -24,7 +24,13 @@ export class CentersService {
     return this.dataSource.transaction(async (manager) => {
       const center = await manager.save(manager.create(Center, { name, timezone }));
       const key = await this.apiKeys.issue(center.id, manager);
-      return { id: center.id, name: center.name, timezone: center.timezone, createdAt: center.createdAt, apiKey: key.apiKey };
+      return {
+        id: center.id,
+        name: center.name,
+        timezone: center.timezone,
+        createdAt: center.createdAt,
+        apiKey: key.apiKey,
+      };
     });
   }
 }

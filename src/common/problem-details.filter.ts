@@ -53,7 +53,12 @@ export function toProblem(exception: unknown): ProblemDetails {
   }
   const status = httpStatusOf(exception);
   if (status !== undefined && status < 500) {
-    return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: clientDetail(exception, status) };
+    return {
+      type: 'about:blank',
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail: clientDetail(exception, status),
+    };
   }
   return {
     type: 'about:blank',
@@ -74,7 +79,8 @@ function clientDetail(exception: unknown, status: number): string {
   const type = (exception as { type?: unknown }).type;
   if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
   if (type === 'entity.too.large') return 'The request body is too large.';
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'The request body encoding is not supported.';
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return 'The request body encoding is not supported.';
   if (exception instanceof HttpException) {
     const body = exception.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;

@@ -5,11 +5,20 @@ describe('flattenValidationErrors', () => {
   it('turns nested class-validator errors into paths with indexes and plain messages', () => {
     const errors = [
       { property: 'name', constraints: { isString: 'name must be a string' }, children: [] },
-      { property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' }, children: [] },
+      {
+        property: 'extra',
+        constraints: { whitelistValidation: 'property extra should not exist' },
+        children: [],
+      },
       {
         property: 'items',
         children: [
-          { property: '2', children: [{ property: 'email', constraints: { isEmail: 'email must be an email' }, children: [] }] },
+          {
+            property: '2',
+            children: [
+              { property: 'email', constraints: { isEmail: 'email must be an email' }, children: [] },
+            ],
+          },
         ],
       },
     ] as ValidationError[];

@@ -4,10 +4,17 @@ import { ValidationFailedError, type FieldError } from './app-error.js';
 /** class-validator's nested errors → flat `{ path, message }` entries, e.g. `items[2].email`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const path = !parent ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+    const path = !parent
+      ? error.property
+      : /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`;
     const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
       path,
-      message: constraint === 'whitelistValidation' ? 'is not a known field' : stripPropertyName(message, error.property),
+      message:
+        constraint === 'whitelistValidation'
+          ? 'is not a known field'
+          : stripPropertyName(message, error.property),
     }));
     return own.concat(flattenValidationErrors(error.children ?? [], path));
   });

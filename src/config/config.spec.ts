@@ -45,7 +45,11 @@ describe('loadConfig (SPEC section 4)', () => {
   });
 
   it.each([
-    ['DATABASE_URL', 'mysql://localhost/db', /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//],
+    [
+      'DATABASE_URL',
+      'mysql://localhost/db',
+      /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//,
+    ],
     ['DATABASE_URL', 'not a url', /DATABASE_URL: must be a URL/],
     ['REDIS_URL', 'http://cache', /REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\//],
     ['PORT', 'abc', /PORT: must be an integer between 0 and 65535/],

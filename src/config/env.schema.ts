@@ -92,7 +92,8 @@ export class EnvVars {
 
   @IsOptional()
   @Matches(/^(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, {
-    message: 'must be 32 bytes as base64 (44 characters) or hex (64 characters); generate one with `openssl rand -base64 32`',
+    message:
+      'must be 32 bytes as base64 (44 characters) or hex (64 characters); generate one with `openssl rand -base64 32`',
   })
   ENCRYPTION_KEY?: string;
 

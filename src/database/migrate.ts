@@ -27,7 +27,10 @@ export async function migrateDatabase(databaseUrl: string, logger: Logger): Prom
   await dataSource.initialize();
   try {
     const applied = await runMigrationsLocked(dataSource);
-    logger.info({ applied: applied.map((m) => m.name) }, applied.length ? 'migrations applied' : 'schema up to date');
+    logger.info(
+      { applied: applied.map((m) => m.name) },
+      applied.length ? 'migrations applied' : 'schema up to date',
+    );
   } finally {
     await dataSource.destroy();
   }

@@ -20,7 +20,10 @@ export class JobsModule {
     return {
       module: JobsModule,
       global: true,
-      imports: [BullModule.forRoot({ connection: queueConnection(runtime), prefix: runtime.queueNamespace }), queues],
+      imports: [
+        BullModule.forRoot({ connection: queueConnection(runtime), prefix: runtime.queueNamespace }),
+        queues,
+      ],
       providers: [HousekeepingService, ...workerProviders],
       exports: [queues],
     };

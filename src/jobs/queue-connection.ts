@@ -11,11 +11,16 @@ const DEFAULT_PG_SCHEMA = 'bullmq';
 export function queueConnection(runtime: Runtime): ConnectionOptions {
   if (runtime.queueBackend === 'postgres') {
     setDefaultBackendFactory(createPostgresBackend);
-    // The backend's connection type differs from Redis's; BullMQ's Nest wrapper types only the latter.
-    return { connectionString: runtime.databaseUrl, schema: runtime.queueNamespace ?? DEFAULT_PG_SCHEMA, migrate: true, max: 5 } as unknown as ConnectionOptions;
+    return {
+      connectionString: runtime.databaseUrl,
+      schema: runtime.queueNamespace ?? DEFAULT_PG_SCHEMA,
+      migrate: true,
+      max: 5,
+    };
   }
+  if (!runtime.config.redisUrl) throw new Error('queueBackend is redis but REDIS_URL is not set');
   setDefaultBackendFactory(undefined);
-  return redisOptions(runtime.config.redisUrl!);
+  return redisOptions(runtime.config.redisUrl);
 }
 
 /** ioredis options from a redis:// or rediss:// URL; BullMQ workers need maxRetriesPerRequest: null. */

@@ -17,7 +17,14 @@ export interface ServerProcess {
  */
 export function spawnBuilt(entry: string, env: Record<string, string>): ServerProcess {
   const base = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'ADVISOR_JWT_SECRET', 'ENCRYPTION_KEY', 'NODE_OPTIONS']) {
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'ADMIN_API_KEY',
+    'ADVISOR_JWT_SECRET',
+    'ENCRYPTION_KEY',
+    'NODE_OPTIONS',
+  ]) {
     delete base[name];
   }
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', entry)], {
@@ -27,9 +34,11 @@ export function spawnBuilt(entry: string, env: Record<string, string>): ServerPr
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n')));
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n')));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n')));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, stdout, stderr, exited };
 }
 
@@ -44,7 +53,8 @@ export async function listeningPort(server: ServerProcess, timeoutMs = 60000): P
       const entry = JSON.parse(line) as { msg?: string; port?: number };
       if (entry.msg?.startsWith('listening') && entry.port) return entry.port;
     }
-    if (exitCode !== undefined) throw new Error(`server exited (${exitCode}) before listening:\n${server.stderr.join('\n')}`);
+    if (exitCode !== undefined)
+      throw new Error(`server exited (${exitCode}) before listening:\n${server.stderr.join('\n')}`);
     if (Date.now() > deadline) throw new Error(`server did not listen within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

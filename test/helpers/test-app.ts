@@ -43,7 +43,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const secrets = await ensureSecrets(config, () => undefined);
-  const runtime: Runtime = { config, secrets, databaseUrl, queueBackend: redisUrl ? 'redis' : 'postgres',
+  const runtime: Runtime = {
+    config,
+    secrets,
+    databaseUrl,
+    queueBackend: redisUrl ? 'redis' : 'postgres',
     queueNamespace: options.queueNamespace,
   };
   const logs: string[] = [];
@@ -77,7 +81,11 @@ export async function createCenter(t: TestApp, name = 'テスト大学 キャリ
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
