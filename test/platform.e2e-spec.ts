@@ -92,3 +92,24 @@ describe('cross-cutting HTTP behaviour', () => {
     }
   });
 });
+
+describe('readiness when the queue does not answer', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Nothing listens on port 1: the queue backend cannot be reached.
+    t = await startTestApp({ role: 'api', redisUrl: 'redis://127.0.0.1:1' });
+  });
+  afterAll(() => t.close());
+
+  it('answers /health/ready with 503 problem+json naming the queue, while /health/live stays 200', async () => {
+    await t.http.get('/health/live').expect(200);
+    const ready = await t.http.get('/health/ready').expect(503);
+    expect(ready.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(ready.body).toMatchObject({
+      status: 503,
+      type: '/problems/not-ready',
+      detail: expect.stringMatching(/down: queue/),
+    });
+    expect(ready.body.detail).not.toMatch(/database/);
+  });
+});

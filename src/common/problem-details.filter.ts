@@ -60,10 +60,12 @@ export function toProblem(exception: unknown): ProblemDetails {
       detail: clientDetail(exception, status),
     };
   }
+  // A deliberate 5xx (e.g. 503) keeps its status; anything unexpected is a 500. Neither shows internals.
+  const serverStatus = exception instanceof HttpException ? (status ?? 500) : 500;
   return {
     type: 'about:blank',
-    title: 'Internal Server Error',
-    status: 500,
+    title: STATUS_CODES[serverStatus] ?? 'Internal Server Error',
+    status: serverStatus,
     detail: 'An unexpected error occurred. It has been logged; quote the requestId when reporting it.',
   };
 }

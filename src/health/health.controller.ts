@@ -1,6 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import { AppError } from '../common/app-error.js';
 import { QueueHealthIndicator } from './queue.health.js';
 
 @ApiTags('health')
@@ -24,10 +30,20 @@ export class HealthController {
   @HealthCheck()
   @ApiOkResponse({ description: 'Database and queue reachable' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
-  ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 3000 }),
-      () => this.queue.isHealthy('queue'),
-    ]);
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 3000 }),
+        () => this.queue.isHealthy('queue'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.entries(result.error ?? {}).map(([name, detail]) => {
+        const message: unknown = detail?.message;
+        return typeof message === 'string' ? `${name} (${message})` : name;
+      });
+      throw new AppError(503, 'not-ready', 'Service not ready', `Not ready; down: ${down.join(', ')}.`);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { HousekeepingProcessor } from './housekeeping.processor.js';
 import { HousekeepingScheduler } from './housekeeping.scheduler.js';
 import { HousekeepingService } from './housekeeping.service.js';
 import { queueConnection } from './queue-connection.js';
+import { QueueErrorLogger } from './queue-error.logger.js';
 import { QUEUES } from './queue-names.js';
 
 /**
@@ -24,7 +25,7 @@ export class JobsModule {
         BullModule.forRoot({ connection: queueConnection(runtime), prefix: runtime.queueNamespace }),
         queues,
       ],
-      providers: [HousekeepingService, ...workerProviders],
+      providers: [HousekeepingService, QueueErrorLogger, ...workerProviders],
       exports: [queues],
     };
   }
