@@ -1,4 +1,5 @@
 import { CentersAndApiKeys1764115200000 } from './1764115200000-CentersAndApiKeys.js';
+import { Directory1764201600000 } from './1764201600000-Directory.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
-export const MIGRATIONS = [CentersAndApiKeys1764115200000];
+export const MIGRATIONS = [CentersAndApiKeys1764115200000, Directory1764201600000];

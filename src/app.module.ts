@@ -1,10 +1,14 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AdvisorsApiModule } from './advisors-api/advisors-api.module.js';
 import { CentersModule } from './centers/centers.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
+import { InteractionsModule } from './interactions/interactions.module.js';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
+import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { CLOCK, systemClock, type Clock } from './common/clock.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.js';
@@ -33,9 +37,11 @@ class CoreModule {
         { provide: RUNTIME, useValue: runtime },
         { provide: CLOCK, useValue: clock ?? systemClock },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_PIPE, useFactory: () => createValidationPipe() },
+        IdempotencyService,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [RUNTIME, CLOCK],
+      exports: [RUNTIME, CLOCK, IdempotencyService],
     };
   }
 }
@@ -58,7 +64,9 @@ export class AppModule {
         JobsModule.forRoot(runtime),
         MetricsModule,
         HealthModule,
-        ...(servesApi ? [CentersModule, AdvisorsApiModule.forRoot(runtime)] : []),
+        ...(servesApi
+          ? [CentersModule, DirectoryModule, InteractionsModule, AdvisorsApiModule.forRoot(runtime)]
+          : []),
       ],
     };
   }

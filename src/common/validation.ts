@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type Type, type ValidationError } from '@nestjs/common';
 import { ValidationFailedError, type FieldError } from './app-error.js';
 
 /** class-validator's nested errors → flat `{ path, message }` entries, e.g. `items[2].email`. */
@@ -26,8 +26,9 @@ function stripPropertyName(message: string, property: string): string {
 }
 
 /** Validate once at the edge: unknown fields are 400, types are transformed, every problem is listed. */
-export function createValidationPipe(): ValidationPipe {
+export function createValidationPipe(expectedType?: Type<unknown>): ValidationPipe {
   return new ValidationPipe({
+    expectedType,
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,6 +1,10 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
+
+// A DATE column is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 /** One definition of the database for the app, the tests and the TypeORM CLI: the schema comes from migrations only. */
 export function dataSourceOptions(url: string | undefined): DataSourceOptions {

@@ -9,10 +9,12 @@ export class HousekeepingScheduler implements OnApplicationBootstrap {
   constructor(@InjectQueue(QUEUES.housekeeping) private readonly queue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      HOUSEKEEPING_JOBS.pruneRevokedApiKeys,
-      { every: 60 * 60 * 1000 },
-      { name: HOUSEKEEPING_JOBS.pruneRevokedApiKeys, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
+    for (const name of Object.values(HOUSEKEEPING_JOBS)) {
+      await this.queue.upsertJobScheduler(
+        name,
+        { every: 60 * 60 * 1000 },
+        { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    }
   }
 }

@@ -5,4 +5,5 @@ export const QUEUES = {
 
 export const HOUSEKEEPING_JOBS = {
   pruneRevokedApiKeys: 'prune-revoked-api-keys',
+  purgeIdempotencyKeys: 'purge-idempotency-keys',
 } as const;

@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, validateSync } from 'class-validator';
+import { AppError, UnprocessableError, ValidationFailedError } from './app-error.js';
+import { toProblem, type ProblemDetails } from './problem-details.filter.js';
+import { flattenValidationErrors } from './validation.js';
+
+export const MAX_BULK_ITEMS = 1000;
+
+export class BulkRequest {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: MAX_BULK_ITEMS,
+    description: 'Each item is the PUT body plus its `externalId`',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BULK_ITEMS)
+  items!: unknown[];
+}
+
+export type UpsertStatus = 'created' | 'updated' | 'unchanged';
+export type UpsertOutcome = { status: UpsertStatus } | { status: 'error'; error: AppError };
+
+export class BulkItemResult {
+  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
+  @ApiProperty({ enum: ['created', 'updated', 'unchanged', 'error'] }) status!: UpsertStatus | 'error';
+  @ApiPropertyOptional({
+    description: 'A problem object (type, title, status, detail, errors[]) for items that failed',
+  })
+  error?: ProblemDetails;
+}
+
+export class BulkResponse {
+  @ApiProperty({ type: [BulkItemResult], description: 'One result per item, in input order' })
+  results!: BulkItemResult[];
+}
+
+/**
+ * Validates each bulk item on its own (a bad item fails alone), hands the valid ones to `upsert`, and
+ * assembles one result per item in input order. An externalId repeated within the batch is stored once,
+ * from its last occurrence; the earlier occurrences are reported as errors.
+ */
+export async function runBulk<T extends { externalId: string }>(
+  itemClass: ClassConstructor<T>,
+  rawItems: unknown[],
+  upsert: (items: T[]) => Promise<UpsertOutcome[]>,
+): Promise<BulkResponse> {
+  const results: BulkItemResult[] = rawItems.map((raw) => ({
+    externalId: externalIdOf(raw),
+    status: 'error',
+  }));
+  const accepted: { index: number; item: T }[] = [];
+  const lastIndexOf = new Map<string, number>();
+  rawItems.forEach((raw, index) => {
+    const item = validateItem(itemClass, raw);
+    if (item instanceof AppError) {
+      results[index].error = toProblem(item);
+      return;
+    }
+    accepted.push({ index, item });
+    lastIndexOf.set(item.externalId, index);
+  });
+  const unique = accepted.filter(({ index, item }) => {
+    const last = lastIndexOf.get(item.externalId)!;
+    if (last === index) return true;
+    results[index].error = toProblem(
+      new UnprocessableError(
+        `externalId ${item.externalId} appears again later in this batch (item ${last}); only that one is stored.`,
+      ),
+    );
+    return false;
+  });
+  const outcomes = unique.length ? await upsert(unique.map((u) => u.item)) : [];
+  unique.forEach(({ index }, i) => {
+    const outcome = outcomes[i];
+    results[index].status = outcome.status;
+    if (outcome.status === 'error') results[index].error = toProblem(outcome.error);
+  });
+  return { results };
+}
+
+function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unknown): T | AppError {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return new ValidationFailedError(
+      [{ path: '', message: 'must be a JSON object' }],
+      'Each item must be a JSON object.',
+    );
+  }
+  const item = plainToInstance(itemClass, raw);
+  const errors = validateSync(item, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  return errors.length ? new ValidationFailedError(flattenValidationErrors(errors)) : item;
+}
+
+function externalIdOf(raw: unknown): string | null {
+  const value = (raw as { externalId?: unknown } | null)?.externalId;
+  return typeof value === 'string' ? value : null;
+}
+
+/** Maps the rows an upsert returned (created or actually changed) back onto the submitted keys, in order. */
+export function classifyUpserts(
+  keys: string[],
+  returned: { external_id: string; inserted: boolean }[],
+): UpsertStatus[] {
+  const byKey = new Map(returned.map((r) => [r.external_id, r.inserted]));
+  return keys.map((key) => {
+    const inserted = byKey.get(key);
+    return inserted === undefined ? 'unchanged' : inserted ? 'created' : 'updated';
+  });
+}
+
+/** PUT answers 201 when it created the resource, 200 when it changed it or found it unchanged (SPEC 5.1). */
+export function upsertStatusCode(status: UpsertStatus): 201 | 200 {
+  return status === 'created' ? 201 : 200;
+}

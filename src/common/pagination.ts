@@ -1,0 +1,75 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationFailedError } from './app-error.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export class ListQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Cursors are opaque to clients: the external id of the last item, base64url-encoded. Pages are ordered by
+ * external id (immutable), so a walk never skips or repeats an item, whatever is inserted meanwhile.
+ */
+export function encodeCursor(lastKey: string): string {
+  return Buffer.from(JSON.stringify({ after: lastKey }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null;
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof decoded.after === 'string') return decoded.after;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+}
+
+/** Query one row more than asked, to know whether there is a next page without a count. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null;
+  return { items, nextCursor };
+}
+
+/**
+ * Runs `select` (which must end in a WHERE clause and alias the key column as "externalId") as one keyset
+ * page: `… AND <key> > cursor ORDER BY <key> LIMIT limit + 1`.
+ */
+export async function selectPage<T extends { externalId: string }>(
+  query: (sql: string, params: unknown[]) => Promise<T[]>,
+  select: string,
+  params: unknown[],
+  keyColumn: string,
+  list: ListQuery,
+): Promise<Page<T>> {
+  const limit = list.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(list.cursor);
+  const n = params.length;
+  const rows = await query(
+    `${select} AND ($${n + 1}::text IS NULL OR ${keyColumn} > $${n + 1}) ORDER BY ${keyColumn} LIMIT $${n + 2}`,
+    [...params, after, limit + 1],
+  );
+  return toPage(rows, limit, (row) => row.externalId);
+}

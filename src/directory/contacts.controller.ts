@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { upsertStatusCode } from '../common/bulk.js';
+import { ExternalIdPipe } from '../common/external-id.js';
+import { ListQuery, type Page } from '../common/pagination.js';
+import { ContactBody, ContactPage, ContactResource } from './contact.dto.js';
+import { ContactsService } from './contacts.service.js';
+
+@ApiTags('contacts')
+@ApiBearerAuth('apiKey')
+@Controller('v1/companies/:companyExternalId/contacts')
+export class ContactsController {
+  constructor(private readonly contacts: ContactsService) {}
+
+  @Put(':externalId')
+  @ApiCreatedResponse({ type: ContactResource, description: 'Created' })
+  @ApiOkResponse({ type: ContactResource, description: 'Changed or unchanged' })
+  async put(
+    @CurrentCenter() center: CenterContext,
+    @Param('companyExternalId', new ExternalIdPipe('companyExternalId')) companyExternalId: string,
+    @Param('externalId', new ExternalIdPipe()) externalId: string,
+    @Body() body: ContactBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactResource> {
+    const { status, resource } = await this.contacts.put(
+      center.centerId,
+      companyExternalId,
+      externalId,
+      body,
+    );
+    response.status(upsertStatusCode(status));
+    return resource;
+  }
+
+  @Get(':externalId')
+  @ApiOkResponse({ type: ContactResource })
+  get(
+    @CurrentCenter() center: CenterContext,
+    @Param('companyExternalId', new ExternalIdPipe('companyExternalId')) companyExternalId: string,
+    @Param('externalId', new ExternalIdPipe()) externalId: string,
+  ): Promise<ContactResource> {
+    return this.contacts.get(center.centerId, companyExternalId, externalId);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ContactPage })
+  list(
+    @CurrentCenter() center: CenterContext,
+    @Param('companyExternalId', new ExternalIdPipe('companyExternalId')) companyExternalId: string,
+    @Query() query: ListQuery,
+  ): Promise<Page<ContactResource>> {
+    return this.contacts.list(center.centerId, companyExternalId, query);
+  }
+}

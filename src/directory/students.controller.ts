@@ -1,0 +1,30 @@
+import { Delete, HttpCode, Param } from '@nestjs/common';
+import { ApiNoContentResponse } from '@nestjs/swagger';
+import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { ExternalIdPipe } from '../common/external-id.js';
+import { ResourceController } from '../common/resource.controller.js';
+import { StudentBody, StudentBulkItem, StudentPage, StudentResource } from './student.dto.js';
+import { StudentsService } from './students.service.js';
+
+export class StudentsController extends ResourceController({
+  path: 'v1/students',
+  tag: 'students',
+  body: StudentBody,
+  item: StudentBulkItem,
+  resource: StudentResource,
+  page: StudentPage,
+  service: StudentsService,
+}) {
+  @Delete(':externalId')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      "Erased: personal data removed, the student's gaps closed and reminders cancelled; the externalId may be reused",
+  })
+  async erase(
+    @CurrentCenter() center: CenterContext,
+    @Param('externalId', new ExternalIdPipe()) externalId: string,
+  ): Promise<void> {
+    await (this.service as StudentsService).erase(center.centerId, externalId);
+  }
+}

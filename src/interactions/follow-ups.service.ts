@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { NotFoundError, UnprocessableError } from '../common/app-error.js';
+import { classifyUpserts, type UpsertOutcome } from '../common/bulk.js';
+import { selectPage, type ListQuery, type Page } from '../common/pagination.js';
+import type { ResourceService } from '../common/resource.controller.js';
+import { byKey, resolveExternalIds } from '../database/sql.js';
+import { GapsService } from '../follow-ups/gaps.service.js';
+import type { FollowUpBulkItem, FollowUpResource } from './follow-up.dto.js';
+
+const SELECT = `
+  SELECT f.external_id AS "externalId", i.external_id AS "interactionExternalId", f.channel, f.sent_at AS "sentAt",
+         f.purpose, f.note, f.created_at AS "createdAt", f.updated_at AS "updatedAt"
+  FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
+  WHERE f.center_id = $1 AND f.external_id IS NOT NULL`;
+
+/** Follow-ups a student reported (logged by the portal); each satisfies gaps of its interaction. */
+@Injectable()
+export class FollowUpsService implements ResourceService<FollowUpBulkItem, FollowUpResource> {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gaps: GapsService,
+  ) {}
+
+  async upsertMany(centerId: string, items: FollowUpBulkItem[]): Promise<UpsertOutcome[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const interactions = await resolveExternalIds(
+        manager,
+        'interactions',
+        centerId,
+        items.map((i) => i.interactionExternalId),
+      );
+      const outcomes = new Map<FollowUpBulkItem, UpsertOutcome>();
+      const sorted = items
+        .filter((item) => {
+          if (interactions.has(item.interactionExternalId)) return true;
+          outcomes.set(item, {
+            status: 'error',
+            error: new UnprocessableError(
+              `interactionExternalId ${item.interactionExternalId} does not name an interaction in this center.`,
+              [
+                {
+                  path: 'interactionExternalId',
+                  message: 'no interaction with this externalId in this center',
+                },
+              ],
+            ),
+          });
+          return false;
+        })
+        .sort(byKey((i) => i.externalId));
+      const rows = sorted.length
+        ? await manager.query<{ external_id: string; inserted: boolean; student_ids: string[] }[]>(
+            `WITH input AS (
+               SELECT * FROM unnest($2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+                 AS f(external_id, interaction_id, channel, sent_at, purpose, note)
+             ), previous AS (
+               SELECT f.id, f.interaction_id FROM follow_ups f
+               WHERE f.center_id = $1 AND f.external_id IN (SELECT external_id FROM input)
+             ), upserted AS (
+               INSERT INTO follow_ups AS f (center_id, external_id, interaction_id, channel, sent_at, purpose, note)
+               SELECT $1, * FROM input
+               ON CONFLICT (center_id, external_id) DO UPDATE
+                 SET interaction_id = EXCLUDED.interaction_id, channel = EXCLUDED.channel, sent_at = EXCLUDED.sent_at,
+                     purpose = EXCLUDED.purpose, note = EXCLUDED.note, updated_at = now()
+                 WHERE (f.interaction_id, f.channel, f.sent_at, f.purpose, f.note)
+                   IS DISTINCT FROM (EXCLUDED.interaction_id, EXCLUDED.channel, EXCLUDED.sent_at, EXCLUDED.purpose, EXCLUDED.note)
+               RETURNING f.id, f.external_id, (f.xmax = 0) AS inserted, f.interaction_id
+             )
+             SELECT u.external_id, u.inserted,
+                    (SELECT array_agg(DISTINCT i.student_id) FROM interactions i
+                     WHERE i.id IN (u.interaction_id, p.interaction_id)) AS student_ids
+             FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
+            [
+              centerId,
+              sorted.map((i) => i.externalId),
+              sorted.map((i) => interactions.get(i.interactionExternalId)),
+              sorted.map((i) => i.channel),
+              sorted.map((i) => i.sentAt),
+              sorted.map((i) => i.purpose ?? 'THANK_YOU'),
+              sorted.map((i) => i.note ?? null),
+            ],
+          )
+        : [];
+      const affected = new Set(rows.flatMap((r) => r.student_ids));
+      if (affected.size) await this.gaps.recomputeStudents(manager, centerId, [...affected]);
+      const statuses = classifyUpserts(
+        sorted.map((i) => i.externalId),
+        rows,
+      );
+      sorted.forEach((item, index) => outcomes.set(item, { status: statuses[index] }));
+      return items.map((item) => outcomes.get(item)!);
+    });
+  }
+
+  async get(centerId: string, externalId: string): Promise<FollowUpResource> {
+    const [row] = await this.dataSource.query<FollowUpResource[]>(`${SELECT} AND f.external_id = $2`, [
+      centerId,
+      externalId,
+    ]);
+    if (!row) throw new NotFoundError(`No follow-up ${externalId} in this center.`);
+    return row;
+  }
+
+  list(centerId: string, query: ListQuery): Promise<Page<FollowUpResource>> {
+    return selectPage(
+      (sql, params) => this.dataSource.query<FollowUpResource[]>(sql, params),
+      SELECT,
+      [centerId],
+      'f.external_id',
+      query,
+    );
+  }
+}

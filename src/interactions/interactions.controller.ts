@@ -1,0 +1,34 @@
+import { Delete, HttpCode, Param } from '@nestjs/common';
+import { ApiNoContentResponse } from '@nestjs/swagger';
+import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { ExternalIdPipe } from '../common/external-id.js';
+import { ResourceController } from '../common/resource.controller.js';
+import {
+  InteractionBody,
+  InteractionBulkItem,
+  InteractionPage,
+  InteractionResource,
+} from './interaction.dto.js';
+import { InteractionsService } from './interactions.service.js';
+
+export class InteractionsController extends ResourceController({
+  path: 'v1/interactions',
+  tag: 'interactions',
+  body: InteractionBody,
+  item: InteractionBulkItem,
+  resource: InteractionResource,
+  page: InteractionPage,
+  service: InteractionsService,
+}) {
+  @Delete(':externalId')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'Deleted with its follow-ups; its gaps close and its reminders are cancelled',
+  })
+  async delete(
+    @CurrentCenter() center: CenterContext,
+    @Param('externalId', new ExternalIdPipe()) externalId: string,
+  ): Promise<void> {
+    await (this.service as InteractionsService).delete(center.centerId, externalId);
+  }
+}
