@@ -59,6 +59,16 @@ describe('cross-cutting HTTP behaviour', () => {
       ]),
     );
     expect(spec.body.components.securitySchemes).toHaveProperty('apiKey');
+    // Every /v1 operation documents its problem+json errors; every POST its Idempotency-Key.
+    for (const [path, operations] of Object.entries<
+      Record<string, { responses: object; parameters?: { name: string }[] }>
+    >(spec.body.paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '401']));
+        if (method === 'post') expect(operation.parameters?.map((p) => p.name)).toContain('Idempotency-Key');
+      }
+    }
     const page = await t.http.get('/docs').expect(200);
     expect(page.text).toContain('swagger-ui');
   });

@@ -11,12 +11,21 @@ import {
   Res,
   type Type,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import {
   BulkRequest,
   BulkResponse,
+  MAX_BULK_ITEMS,
   runBulk,
   upsertStatusCode,
   type UpsertOutcome,
@@ -111,7 +120,22 @@ export function ResourceController<
 
     @Post('bulk')
     @HttpCode(200)
-    @ApiBody({ type: BulkRequest, description: `Up to 1000 items, each a PUT body plus its externalId` })
+    @ApiExtraModels(options.item)
+    @ApiBody({
+      description: 'Up to 1000 items, each a PUT body plus its externalId',
+      schema: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_BULK_ITEMS,
+            items: { $ref: getSchemaPath(options.item) },
+          },
+        },
+      },
+    })
     @ApiOkResponse({
       type: BulkResponse,
       description: 'One result per item, in input order; valid items are stored even when others fail',
