@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import type { ClassConstructor } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, validateSync } from 'class-validator';
 import { AppError, UnprocessableError, ValidationFailedError } from './app-error.js';
 import { toProblem, type ProblemDetails } from './problem-details.filter.js';
@@ -88,13 +88,26 @@ function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unk
       'Each item must be a JSON object.',
     );
   }
-  const item = plainToInstance(itemClass, raw);
+  const item = instanceOf(itemClass, raw as Record<string, unknown>);
   const errors = validateSync(item, {
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
   });
   return errors.length ? new ValidationFailedError(flattenValidationErrors(errors)) : item;
+}
+
+/**
+ * The item as an instance of its DTO class, so class-validator finds its rules. A shallow copy is enough (the
+ * items have no nested DTOs or transforms) and is far cheaper than class-transformer across 1000 items.
+ * `__proto__` is skipped so an item cannot swap its prototype (and with it its rules).
+ */
+function instanceOf<T extends object>(itemClass: ClassConstructor<T>, raw: Record<string, unknown>): T {
+  const item = Object.create(itemClass.prototype as object) as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (key !== '__proto__') item[key] = raw[key];
+  }
+  return item as T;
 }
 
 function externalIdOf(raw: unknown): string | null {

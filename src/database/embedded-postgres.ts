@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 export interface EmbeddedPostgresHandle {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface EmbeddedPostgresLog {

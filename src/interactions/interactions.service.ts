@@ -18,11 +18,70 @@ const SELECT = `
   FROM interactions i JOIN students s ON s.id = i.student_id JOIN companies c ON c.id = i.company_id
   WHERE i.center_id = $1 AND i.external_id IS NOT NULL`;
 
-interface Resolved {
+/** An item whose references were found: what the upsert statement needs. */
+export interface ResolvedInteraction {
   item: InteractionBulkItem;
   studentId: string;
   companyId: string;
   contactIds: string[];
+}
+
+interface UpsertedInteraction {
+  external_id: string;
+  inserted: boolean;
+  student_id: string;
+  previous_student_id: string | null;
+}
+
+/**
+ * Writes a whole batch in one statement: created or changed rows come back (with the student an interaction
+ * moved away from, if any); unchanged rows are neither rewritten nor returned. Exported for the ingest
+ * benchmark, which sends exactly this statement directly as its baseline.
+ */
+export const UPSERT_INTERACTIONS = `
+  WITH input AS (
+    SELECT external_id, student_id, company_id, kind, occurred_at, ended_at,
+           CASE WHEN contacts = '' THEN '{}'::uuid[] ELSE string_to_array(contacts, ',')::uuid[] END AS contact_ids,
+           notes, outcome, result_expected_by
+    FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
+                $9::text[], $10::text[], $11::date[])
+      AS i(external_id, student_id, company_id, kind, occurred_at, ended_at, contacts, notes, outcome, result_expected_by)
+  ), previous AS (
+    SELECT i.id, i.student_id FROM interactions i
+    WHERE i.center_id = $1 AND i.external_id IN (SELECT external_id FROM input)
+  ), upserted AS (
+    INSERT INTO interactions AS i (center_id, external_id, student_id, company_id, kind, occurred_at, ended_at, contact_ids,
+                                   notes, outcome, result_expected_by)
+    SELECT $1, * FROM input
+    ON CONFLICT (center_id, external_id) DO UPDATE
+      SET student_id = EXCLUDED.student_id, company_id = EXCLUDED.company_id, kind = EXCLUDED.kind,
+          occurred_at = EXCLUDED.occurred_at, ended_at = EXCLUDED.ended_at, contact_ids = EXCLUDED.contact_ids,
+          notes = EXCLUDED.notes, outcome = EXCLUDED.outcome, result_expected_by = EXCLUDED.result_expected_by,
+          updated_at = now()
+      WHERE (i.student_id, i.company_id, i.kind, i.occurred_at, i.ended_at, i.contact_ids, i.notes, i.outcome, i.result_expected_by)
+        IS DISTINCT FROM (EXCLUDED.student_id, EXCLUDED.company_id, EXCLUDED.kind, EXCLUDED.occurred_at, EXCLUDED.ended_at,
+                          EXCLUDED.contact_ids, EXCLUDED.notes, EXCLUDED.outcome, EXCLUDED.result_expected_by)
+    RETURNING i.id, i.external_id, (i.xmax = 0) AS inserted, i.student_id
+  )
+  SELECT u.external_id, u.inserted, u.student_id,
+         CASE WHEN p.student_id IS DISTINCT FROM u.student_id THEN p.student_id END AS previous_student_id
+  FROM upserted u LEFT JOIN previous p ON p.id = u.id`;
+
+/** Parameters of UPSERT_INTERACTIONS; `rows` must be sorted by externalId (lock order). */
+export function upsertInteractionsParams(centerId: string, rows: ResolvedInteraction[]): unknown[] {
+  return [
+    centerId,
+    rows.map((r) => r.item.externalId),
+    rows.map((r) => r.studentId),
+    rows.map((r) => r.companyId),
+    rows.map((r) => r.item.kind),
+    rows.map((r) => r.item.occurredAt),
+    rows.map((r) => r.item.endedAt ?? null),
+    rows.map((r) => r.contactIds.join(',')),
+    rows.map((r) => r.item.notes ?? null),
+    rows.map((r) => r.item.outcome ?? 'PENDING'),
+    rows.map((r) => r.item.resultExpectedBy ?? null),
+  ];
 }
 
 @Injectable()
@@ -40,7 +99,7 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
   async upsertMany(centerId: string, items: InteractionBulkItem[]): Promise<UpsertOutcome[]> {
     return this.dataSource.transaction(async (manager) => {
       const outcomes = new Map<InteractionBulkItem, UpsertOutcome>();
-      const resolved: Resolved[] = [];
+      const resolved: ResolvedInteraction[] = [];
       for (const result of await this.resolve(manager, centerId, items)) {
         if ('errors' in result) {
           outcomes.set(result.item, {
@@ -55,7 +114,12 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
         }
       }
       resolved.sort(byKey((r) => r.item.externalId));
-      const rows = resolved.length ? await this.write(manager, centerId, resolved) : [];
+      const rows = resolved.length
+        ? await manager.query<UpsertedInteraction[]>(
+            UPSERT_INTERACTIONS,
+            upsertInteractionsParams(centerId, resolved),
+          )
+        : [];
       const affected = new Set(
         rows.flatMap((r) => (r.previous_student_id ? [r.student_id, r.previous_student_id] : [r.student_id])),
       );
@@ -73,7 +137,7 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
     manager: EntityManager,
     centerId: string,
     items: InteractionBulkItem[],
-  ): Promise<(Resolved | { item: InteractionBulkItem; errors: FieldError[] })[]> {
+  ): Promise<(ResolvedInteraction | { item: InteractionBulkItem; errors: FieldError[] })[]> {
     const students = await resolveExternalIds(
       manager,
       'students',
@@ -121,53 +185,6 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
         ? { item, errors }
         : { item, studentId, companyId, contactIds };
     });
-  }
-
-  private write(manager: EntityManager, centerId: string, rows: Resolved[]) {
-    return manager.query<
-      { external_id: string; inserted: boolean; student_id: string; previous_student_id: string | null }[]
-    >(
-      `WITH input AS (
-         SELECT external_id, student_id, company_id, kind, occurred_at, ended_at,
-                CASE WHEN contacts = '' THEN '{}'::uuid[] ELSE string_to_array(contacts, ',')::uuid[] END AS contact_ids,
-                notes, outcome, result_expected_by
-         FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
-                     $9::text[], $10::text[], $11::date[])
-           AS i(external_id, student_id, company_id, kind, occurred_at, ended_at, contacts, notes, outcome, result_expected_by)
-       ), previous AS (
-         SELECT i.id, i.student_id FROM interactions i
-         WHERE i.center_id = $1 AND i.external_id IN (SELECT external_id FROM input)
-       ), upserted AS (
-         INSERT INTO interactions AS i (center_id, external_id, student_id, company_id, kind, occurred_at, ended_at, contact_ids,
-                                        notes, outcome, result_expected_by)
-         SELECT $1, * FROM input
-         ON CONFLICT (center_id, external_id) DO UPDATE
-           SET student_id = EXCLUDED.student_id, company_id = EXCLUDED.company_id, kind = EXCLUDED.kind,
-               occurred_at = EXCLUDED.occurred_at, ended_at = EXCLUDED.ended_at, contact_ids = EXCLUDED.contact_ids,
-               notes = EXCLUDED.notes, outcome = EXCLUDED.outcome, result_expected_by = EXCLUDED.result_expected_by,
-               updated_at = now()
-           WHERE (i.student_id, i.company_id, i.kind, i.occurred_at, i.ended_at, i.contact_ids, i.notes, i.outcome, i.result_expected_by)
-             IS DISTINCT FROM (EXCLUDED.student_id, EXCLUDED.company_id, EXCLUDED.kind, EXCLUDED.occurred_at, EXCLUDED.ended_at,
-                               EXCLUDED.contact_ids, EXCLUDED.notes, EXCLUDED.outcome, EXCLUDED.result_expected_by)
-         RETURNING i.id, i.external_id, (i.xmax = 0) AS inserted, i.student_id
-       )
-       SELECT u.external_id, u.inserted, u.student_id,
-              CASE WHEN p.student_id IS DISTINCT FROM u.student_id THEN p.student_id END AS previous_student_id
-       FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
-      [
-        centerId,
-        rows.map((r) => r.item.externalId),
-        rows.map((r) => r.studentId),
-        rows.map((r) => r.companyId),
-        rows.map((r) => r.item.kind),
-        rows.map((r) => r.item.occurredAt),
-        rows.map((r) => r.item.endedAt ?? null),
-        rows.map((r) => r.contactIds.join(',')),
-        rows.map((r) => r.item.notes ?? null),
-        rows.map((r) => r.item.outcome ?? 'PENDING'),
-        rows.map((r) => r.item.resultExpectedBy ?? null),
-      ],
-    );
   }
 
   async get(centerId: string, externalId: string): Promise<InteractionResource> {

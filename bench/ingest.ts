@@ -1,0 +1,331 @@
+/**
+ * npm run bench:ingest — how fast the portal can bulk-upsert interactions through the HTTP API, as ratios to
+ * two baselines measured in the same run on the same tables and indexes:
+ *   - COPY of the same rows (the ceiling), and
+ *   - the very statements the service issues (reference look-ups and the upsert, in one transaction per
+ *     batch), sent directly over `pg` with the same concurrency: no HTTP, validation or framework.
+ * Three API passes: into empty tables, with every row changed, and re-sending unchanged rows (which must
+ * rewrite no row). The last line of output is one JSON object with every figure.
+ * BENCH_ROWS (default 100000) scales it down for a quick look.
+ */
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { resolveExternalIds } from '../src/database/sql.js';
+import { migrateDatabase } from '../src/database/migrate.js';
+import {
+  UPSERT_INTERACTIONS,
+  upsertInteractionsParams,
+  type ResolvedInteraction,
+} from '../src/interactions/interactions.service.js';
+import type { InteractionBulkItem } from '../src/interactions/interaction.dto.js';
+import { createRootLogger } from '../src/logging/logger.js';
+import type { EntityManager } from 'typeorm';
+import { createBenchDatabase } from './bench-database.js';
+import { startBenchServer, type BenchServer } from './bench-server.js';
+import { Progress, step } from './progress.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const BATCH = 1000;
+const CLIENTS = 4;
+const STUDENTS = Math.max(1, Math.floor(ROWS / 10));
+const COMPANIES = Math.min(1000, STUDENTS);
+const KINDS = ['INTERVIEW', 'INFO_SESSION', 'CAREER_FAIR', 'NETWORKING', 'OTHER'] as const;
+
+type Phase = 'insert' | 'update' | 'unchanged';
+
+function interactions(changed: boolean): InteractionBulkItem[] {
+  const base = Date.UTC(2026, 3, 1, 1, 0, 0);
+  return Array.from({ length: ROWS }, (_, i) => {
+    const start = new Date(base + i * 60_000);
+    return {
+      externalId: `int-${String(i).padStart(7, '0')}`,
+      studentExternalId: `stu-${i % STUDENTS}`,
+      companyExternalId: `cmp-${i % COMPANIES}`,
+      kind: KINDS[i % KINDS.length],
+      occurredAt: start.toISOString().replace('Z', '+00:00'),
+      endedAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      notes: `事業内容と選考の流れについて伺った #${i}${changed ? '（追記あり）' : ''}`,
+      outcome: changed ? 'PASSED' : 'PENDING',
+    };
+  });
+}
+
+const batches = <T>(items: T[]): T[][] =>
+  Array.from({ length: Math.ceil(items.length / BATCH) }, (_, b) => items.slice(b * BATCH, (b + 1) * BATCH));
+
+/** Runs `work` over the batches with CLIENTS concurrent workers; returns rows/s and each batch's latency. */
+async function drive<T>(label: string, all: T[][], work: (batch: T[]) => Promise<void>) {
+  const progress = new Progress(label, all.length);
+  const latencies: number[] = [];
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < all.length) {
+        const batch = all[next++];
+        const t0 = performance.now();
+        await work(batch);
+        latencies.push(performance.now() - t0);
+        progress.update(++done);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    rowsPerSecond: Math.round(all.reduce((n, b) => n + b.length, 0) / seconds),
+    p95Ms: Math.round(latencies[Math.ceil(latencies.length * 0.95) - 1]),
+  };
+}
+
+async function api(
+  server: BenchServer,
+  apiKey: string,
+  path: string,
+  body: unknown,
+): Promise<{ results: { status: string }[] }> {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { results: { status: string }[] };
+}
+
+async function createCenter(server: BenchServer, name: string): Promise<{ id: string; apiKey: string }> {
+  const response = await fetch(`${server.baseUrl}/v1/centers`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.adminKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, timezone: 'Asia/Tokyo' }),
+  });
+  return (await response.json()) as { id: string; apiKey: string };
+}
+
+/** Advisors, students and companies the interactions refer to, loaded through the API (not timed). */
+async function seedDirectory(server: BenchServer, apiKey: string): Promise<void> {
+  const advisors = Array.from({ length: 100 }, (_, i) => ({
+    externalId: `adv-${i}`,
+    name: `相談員${i}`,
+    email: `adv${i}@example.ac.jp`,
+    timezone: 'Asia/Tokyo',
+  }));
+  await api(server, apiKey, '/v1/advisors/bulk', { items: advisors });
+  const students = Array.from({ length: STUDENTS }, (_, i) => ({
+    externalId: `stu-${i}`,
+    name: `学生${i}`,
+    email: `s${i}@student.example.ac.jp`,
+    locale: i % 2 ? 'en' : 'ja',
+    timezone: 'Asia/Tokyo',
+    advisorExternalId: `adv-${i % 100}`,
+  }));
+  for (const batch of batches(students)) await api(server, apiKey, '/v1/students/bulk', { items: batch });
+  const companies = Array.from({ length: COMPANIES }, (_, i) => ({
+    externalId: `cmp-${i}`,
+    name: `株式会社サンプル${i}`,
+  }));
+  for (const batch of batches(companies)) await api(server, apiKey, '/v1/companies/bulk', { items: batch });
+}
+
+async function main(): Promise<void> {
+  step(`bench:ingest — ${ROWS} interactions, batches of ${BATCH}, ${CLIENTS} concurrent clients`);
+  const database = await createBenchDatabase();
+  await migrateDatabase(database.url, createRootLogger('warn'));
+  const server = await startBenchServer(database.url);
+  const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
+  try {
+    const [viaApi, direct, copied] = await Promise.all(
+      ['API', 'direct SQL', 'COPY'].map((name) => createCenter(server, `bench ${name}`)),
+    );
+    step('loading advisors, students and companies for each center (not timed)');
+    for (const center of [viaApi, direct, copied]) await seedDirectory(server, center.apiKey);
+
+    const fresh = interactions(false);
+    const changed = interactions(true);
+    const results: Record<string, Record<Phase, { rowsPerSecond: number; p95Ms: number }>> = {
+      api: {} as never,
+      direct: {} as never,
+    };
+
+    const viaHttp = (phase: Phase, expected: string) => async (batch: InteractionBulkItem[]) => {
+      const { results: items } = await api(server, viaApi.apiKey, '/v1/interactions/bulk', { items: batch });
+      const wrong = items.find((r) => r.status !== expected);
+      if (wrong) throw new Error(`${phase}: expected every item ${expected}, got ${JSON.stringify(wrong)}`);
+    };
+    const viaSql = async (batch: InteractionBulkItem[]) => {
+      const client = await pool.connect();
+      const manager = {
+        query: (sql: string, params: unknown[]) => client.query(sql, params).then((r): unknown[] => r.rows),
+      } as unknown as EntityManager;
+      try {
+        await client.query('BEGIN');
+        const students = await resolveExternalIds(
+          manager,
+          'students',
+          direct.id,
+          batch.map((i) => i.studentExternalId),
+        );
+        const companies = await resolveExternalIds(
+          manager,
+          'companies',
+          direct.id,
+          batch.map((i) => i.companyExternalId),
+        );
+        const rows: ResolvedInteraction[] = batch
+          .map((item) => ({
+            item,
+            studentId: students.get(item.studentExternalId)!,
+            companyId: companies.get(item.companyExternalId)!,
+            contactIds: [],
+          }))
+          .sort((a, b) => (a.item.externalId < b.item.externalId ? -1 : 1));
+        await client.query(UPSERT_INTERACTIONS, upsertInteractionsParams(direct.id, rows));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    };
+
+    results.api.insert = await drive('API, empty tables', batches(fresh), viaHttp('insert', 'created'));
+    results.direct.insert = await drive('direct SQL, empty tables', batches(fresh), viaSql);
+    const copy = await copyBaseline(pool, copied.id, fresh);
+    results.api.update = await drive(
+      'API, every row changed',
+      batches(changed),
+      viaHttp('update', 'updated'),
+    );
+    results.direct.update = await drive('direct SQL, every row changed', batches(changed), viaSql);
+    const before = await rowVersions(pool, viaApi.id);
+    results.api.unchanged = await drive(
+      'API, unchanged rows',
+      batches(changed),
+      viaHttp('unchanged', 'unchanged'),
+    );
+    const rewritten = await rowsRewrittenSince(pool, viaApi.id, before);
+    results.direct.unchanged = await drive('direct SQL, unchanged rows', batches(changed), viaSql);
+
+    const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    const report = {
+      rows: ROWS,
+      batch: BATCH,
+      clients: CLIENTS,
+      copyRowsPerSecond: copy,
+      api: results.api,
+      directSql: results.direct,
+      ratios: {
+        apiInsertVsCopy: ratio(results.api.insert.rowsPerSecond, copy),
+        apiVsDirectSql: {
+          insert: ratio(results.api.insert.rowsPerSecond, results.direct.insert.rowsPerSecond),
+          update: ratio(results.api.update.rowsPerSecond, results.direct.update.rowsPerSecond),
+          unchanged: ratio(results.api.unchanged.rowsPerSecond, results.direct.unchanged.rowsPerSecond),
+        },
+      },
+      unchangedResendRowsRewritten: rewritten,
+      targets: { apiInsertVsCopy: 0.35, apiVsDirectSql: 0.8, unchangedResendRowsRewritten: 0 },
+    };
+    printTable(report);
+    console.log(JSON.stringify(report));
+  } finally {
+    await pool.end();
+    await server.stop();
+    await database.drop();
+  }
+}
+
+/** COPY of the same rows into the same table (another center), resolving ids beforehand (not timed). */
+async function copyBaseline(pool: pg.Pool, centerId: string, items: InteractionBulkItem[]): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const ids = async (table: string) =>
+      new Map(
+        (
+          await client.query<{ id: string; external_id: string }>(
+            `SELECT id, external_id FROM ${table} WHERE center_id = $1`,
+            [centerId],
+          )
+        ).rows.map((r) => [r.external_id, r.id]),
+      );
+    const students = await ids('students');
+    const companies = await ids('companies');
+    const csv = (value: string | null | undefined) => (value == null ? '' : `"${value.replace(/"/g, '""')}"`);
+    const lines = items.map(
+      (i) =>
+        [
+          centerId,
+          i.externalId,
+          students.get(i.studentExternalId),
+          companies.get(i.companyExternalId),
+          i.kind,
+          i.occurredAt,
+          i.endedAt,
+          '{}',
+          i.notes,
+          i.outcome,
+        ]
+          .map((v) => csv(v))
+          .join(',') + '\n',
+    );
+    const progress = new Progress('COPY, empty tables', 1);
+    const started = performance.now();
+    await pipeline(
+      Readable.from(lines),
+      client.query(
+        copyFrom(
+          `COPY interactions (center_id, external_id, student_id, company_id, kind, occurred_at, ended_at, contact_ids, notes, outcome) FROM STDIN (FORMAT csv)`,
+        ),
+      ),
+    );
+    progress.update(1);
+    return Math.round(items.length / ((performance.now() - started) / 1000));
+  } finally {
+    client.release();
+  }
+}
+
+async function rowVersions(pool: pg.Pool, centerId: string): Promise<Map<string, string>> {
+  const { rows } = await pool.query<{ id: string; xmin: string }>(
+    `SELECT id, xmin::text FROM interactions WHERE center_id = $1`,
+    [centerId],
+  );
+  return new Map(rows.map((r) => [r.id, r.xmin]));
+}
+
+/** Rows whose version (xmin) changed: any UPDATE, even to identical values, would show here. */
+async function rowsRewrittenSince(
+  pool: pg.Pool,
+  centerId: string,
+  before: Map<string, string>,
+): Promise<number> {
+  const after = await rowVersions(pool, centerId);
+  return [...after].filter(([id, xmin]) => before.get(id) !== xmin).length;
+}
+
+function printTable(report: {
+  copyRowsPerSecond: number;
+  api: Record<Phase, { rowsPerSecond: number; p95Ms: number }>;
+  directSql: Record<Phase, { rowsPerSecond: number; p95Ms: number }>;
+  ratios: { apiInsertVsCopy: number; apiVsDirectSql: Record<Phase, number> };
+  unchangedResendRowsRewritten: number;
+}): void {
+  console.log('');
+  console.log('pass        API rows/s  API p95 (1000 rows)  direct SQL rows/s  API / direct SQL');
+  for (const phase of ['insert', 'update', 'unchanged'] as const) {
+    console.log(
+      `${phase.padEnd(10)}  ${String(report.api[phase].rowsPerSecond).padStart(10)}  ${`${report.api[phase].p95Ms} ms`.padStart(19)}  ${String(report.directSql[phase].rowsPerSecond).padStart(17)}  ${report.ratios.apiVsDirectSql[phase].toFixed(3).padStart(16)}`,
+    );
+  }
+  console.log(
+    `COPY: ${report.copyRowsPerSecond} rows/s; API insert / COPY = ${report.ratios.apiInsertVsCopy.toFixed(3)} (target ≥ 0.35)`,
+  );
+  console.log(
+    `rows rewritten by re-sending unchanged rows: ${report.unchangedResendRowsRewritten} (target 0)`,
+  );
+}
+
+await main();
