@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     const viaSql = async (batch: InteractionBulkItem[]) => {
       const client = await pool.connect();
       const manager = {
-        query: (sql: string, params: unknown[]) => client.query<Record<string, unknown>>(sql, params).then((r) => r.rows),
+        query: (sql: string, params: unknown[]) =>
+          client.query<Record<string, unknown>>(sql, params).then((r) => r.rows),
       } as unknown as EntityManager;
       try {
         await client.query('BEGIN');
