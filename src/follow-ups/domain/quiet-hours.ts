@@ -1,0 +1,34 @@
+import { DateTime } from 'luxon';
+import { DELIVERY_WINDOW } from './policy.js';
+
+export interface Placement {
+  at: DateTime;
+  /** Set when the instant moved out of quiet hours. */
+  shift: { from: string; to: string; reason: 'next-morning' | 'pulled-before-deadline' } | null;
+}
+
+/**
+ * SPEC rule 4. Nudges go out only between 08:00 and 21:00 in the student's zone (DST-correct, via luxon). One
+ * that falls in quiet hours moves to the next 08:00, unless that passes `deadline`; then it moves to 21:00
+ * of the evening the quiet hours began, provided that is not before `notBefore` (now, or the spacing bound);
+ * otherwise it waits for 08:00 anyway: a late nudge beats one in the night.
+ */
+export function placeInDeliveryWindow(
+  instant: DateTime,
+  zone: string,
+  deadline: DateTime,
+  notBefore: DateTime,
+): Placement {
+  const local = instant.setZone(zone);
+  const start = local.set({ hour: DELIVERY_WINDOW.startHour, minute: 0, second: 0, millisecond: 0 });
+  const end = local.set({ hour: DELIVERY_WINDOW.endHour, minute: 0, second: 0, millisecond: 0 });
+  if (local >= start && local <= end) return { at: instant.toUTC(), shift: null };
+
+  const morning = local < start ? start : start.plus({ days: 1 }).set({ hour: DELIVERY_WINDOW.startHour });
+  const evening = local < start ? end.minus({ days: 1 }).set({ hour: DELIVERY_WINDOW.endHour }) : end;
+  const from = local.toISO()!;
+  if (morning > deadline.setZone(zone) && evening >= notBefore) {
+    return { at: evening.toUTC(), shift: { from, to: evening.toISO()!, reason: 'pulled-before-deadline' } };
+  }
+  return { at: morning.toUTC(), shift: { from, to: morning.toISO()!, reason: 'next-morning' } };
+}
