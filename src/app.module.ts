@@ -14,6 +14,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { RUNTIME, type Runtime } from './config/runtime.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { httpLoggingOptions } from './logging/logger.js';
@@ -55,6 +56,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const { runtime, logger } = options;
     const servesApi = runtime.config.role !== 'worker';
+    const runsWorkers = runtime.config.role !== 'api';
     return {
       module: AppModule,
       imports: [
@@ -64,6 +66,7 @@ export class AppModule {
         JobsModule.forRoot(runtime),
         MetricsModule,
         HealthModule,
+        FollowUpsModule.forRoot({ servesApi, runsWorkers }),
         ...(servesApi
           ? [CentersModule, DirectoryModule, InteractionsModule, AdvisorsApiModule.forRoot(runtime)]
           : []),

@@ -1,5 +1,25 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { FollowUpsController } from './follow-ups.controller.js';
+import { FollowUpsProcessor } from './follow-ups.processor.js';
+import { FollowUpsReadService } from './follow-ups-read.service.js';
 import { GapsService } from './gaps.service.js';
+import { PoliciesService } from './policies.service.js';
 
+/** The follow-up engine's services; the domain rules live in ./domain and import nothing from here. */
 @Module({ providers: [GapsService], exports: [GapsService] })
-export class FollowUpsModule {}
+export class FollowUpsModule {
+  /** The REST routes (api role) and the background recompute (worker role). */
+  static forRoot(options: { servesApi: boolean; runsWorkers: boolean }): DynamicModule {
+    return {
+      module: FollowUpsModule,
+      controllers: options.servesApi ? [FollowUpsController] : [],
+      providers: [
+        GapsService,
+        PoliciesService,
+        FollowUpsReadService,
+        ...(options.runsWorkers ? [FollowUpsProcessor] : []),
+      ],
+      exports: [GapsService],
+    };
+  }
+}

@@ -1,19 +1,120 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { planStudent, type StudentPlan } from './domain/plan.js';
+import { loadPolicy } from './policies.repository.js';
+import { loadStudentFacts } from './student-facts.repository.js';
 
 /**
- * THE SEAM for the follow-up engine. Every write that can change a student's follow-up obligations (an
- * interaction or follow-up created, changed or deleted; a student's time zone, advisor or opt-out changed;
- * a student erased) calls `recomputeStudents` inside the same transaction, with the affected students' ids.
- * The rules (gaps, nudges, drafts) are not built yet: this is where they plug in.
+ * Loads facts → calls the rules → writes gaps and reminders. Every portal write that can change a
+ * student's obligations calls `recomputeStudents` in its own transaction, so gaps and reminders commit
+ * (or roll back) with the write that caused them. Only the affected students are recomputed.
  */
 @Injectable()
 export class GapsService {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
   async recomputeStudents(
-    _manager: EntityManager,
-    _centerId: string,
-    _studentIds: readonly string[],
+    manager: EntityManager,
+    centerId: string,
+    studentIds: readonly string[],
   ): Promise<void> {
-    // Intentionally empty until the follow-up engine lands.
+    if (studentIds.length === 0) return;
+    const now = this.clock.now();
+    const ids = [...new Set(studentIds)];
+    const policy = await loadPolicy(manager, centerId);
+    const facts = await loadStudentFacts(manager, centerId, ids, now);
+    const plans = new Map<string, StudentPlan>();
+    for (const [id, studentFacts] of facts) plans.set(id, planStudent(studentFacts, policy, now));
+    await writePlans(manager, centerId, ids, plans, now);
   }
+}
+
+/**
+ * Writes the plans of `studentIds` (a student with no plan, e.g. erased, gets none): gaps upserted by their
+ * stable ids, gaps no longer derived closed; reminders upserted unless already SENT or FAILED, and pending
+ * ones no longer wanted CANCELLED with a reason. A handful of statements for any number of students.
+ */
+async function writePlans(
+  manager: EntityManager,
+  centerId: string,
+  studentIds: string[],
+  plans: Map<string, StudentPlan>,
+  now: Date,
+): Promise<void> {
+  const gaps = [...plans].flatMap(([studentId, plan]) => plan.gaps.map((gap) => ({ studentId, gap })));
+  await manager.query(
+    `INSERT INTO gaps AS g (id, center_id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason)
+     SELECT id, $1, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason
+     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::smallint[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+       AS x(id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason)
+     ON CONFLICT (id) DO UPDATE SET opens_at = EXCLUDED.opens_at, ideal_by = EXCLUDED.ideal_by, overdue_at = EXCLUDED.overdue_at,
+       state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, student_id = EXCLUDED.student_id, updated_at = now()
+     WHERE (g.opens_at, g.ideal_by, g.overdue_at, g.state, g.state_reason, g.student_id)
+       IS DISTINCT FROM (EXCLUDED.opens_at, EXCLUDED.ideal_by, EXCLUDED.overdue_at, EXCLUDED.state, EXCLUDED.state_reason, EXCLUDED.student_id)`,
+    [
+      centerId,
+      gaps.map((g) => g.gap.id),
+      gaps.map((g) => g.studentId),
+      gaps.map((g) => g.gap.interactionId),
+      gaps.map((g) => g.gap.purpose),
+      gaps.map((g) => g.gap.sequence),
+      gaps.map((g) => g.gap.opensAt.toISO()),
+      gaps.map((g) => g.gap.idealBy.toISO()),
+      gaps.map((g) => g.gap.overdueAt.toISO()),
+      gaps.map((g) => g.gap.state),
+      gaps.map((g) => g.gap.stateReason),
+    ],
+  );
+  await manager.query(
+    `UPDATE gaps SET state = 'CLOSED', state_reason = 'its interaction was deleted or changed, or the student erased', updated_at = now()
+     WHERE student_id = ANY($1::uuid[]) AND state = 'OPEN' AND id <> ALL($2::uuid[])`,
+    [studentIds, gaps.map((g) => g.gap.id)],
+  );
+
+  const reminders = [...plans].flatMap(([studentId, plan]) =>
+    plan.reminders.map((reminder) => ({ studentId, reminder })),
+  );
+  const written = await manager.query<{ id: string }[]>(
+    `INSERT INTO reminders AS r (id, center_id, student_id, scheduled_at, status, why)
+     SELECT id, $1, student_id, scheduled_at, status, why FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::jsonb[])
+       AS x(id, student_id, scheduled_at, status, why)
+     ON CONFLICT (id) DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at, status = EXCLUDED.status, why = EXCLUDED.why,
+       cancel_reason = NULL, updated_at = now()
+     WHERE r.status IN ('SCHEDULED', 'SUPPRESSED', 'CANCELLED')
+       AND (r.scheduled_at, r.status, r.why) IS DISTINCT FROM (EXCLUDED.scheduled_at, EXCLUDED.status, EXCLUDED.why)
+     RETURNING r.id`,
+    [
+      centerId,
+      reminders.map((r) => r.reminder.id),
+      reminders.map((r) => r.studentId),
+      reminders.map((r) => r.reminder.at.toISO()),
+      reminders.map((r) => r.reminder.status),
+      reminders.map((r) => JSON.stringify(r.reminder.why)),
+    ],
+  );
+  if (written.length) {
+    const writtenIds = new Set(written.map((w) => w.id));
+    const items = reminders
+      .filter((r) => writtenIds.has(r.reminder.id))
+      .flatMap((r) => r.reminder.items.map((item) => ({ reminderId: r.reminder.id, ...item })));
+    await manager.query(`DELETE FROM reminder_items WHERE reminder_id = ANY($1::uuid[])`, [[...writtenIds]]);
+    await manager.query(
+      `INSERT INTO reminder_items (reminder_id, gap_id, nudge) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[])`,
+      [items.map((i) => i.reminderId), items.map((i) => i.gapId), items.map((i) => i.nudge)],
+    );
+  }
+  // Pending reminders no longer planned: cancelled, with the reason their gaps give.
+  await manager.query(
+    `UPDATE reminders r SET status = 'CANCELLED', updated_at = now(),
+       cancel_reason = coalesce((
+         SELECT CASE WHEN bool_and(g.state = 'SATISFIED') THEN 'its gaps were satisfied by a follow-up'
+                     WHEN bool_and(g.state = 'DISMISSED') THEN 'its gaps were dismissed by an advisor'
+                     WHEN bool_and(g.state = 'CLOSED') THEN 'its gaps were closed: ' || min(g.state_reason)
+                     ELSE 'rescheduled: the rules now plan different reminders' END
+         FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id WHERE ri.reminder_id = r.id), 'no longer needed')
+     WHERE r.student_id = ANY($1::uuid[]) AND r.id <> ALL($2::uuid[])
+       AND (r.status = 'SCHEDULED' OR (r.status = 'SUPPRESSED' AND r.scheduled_at > $3))`,
+    [studentIds, reminders.map((r) => r.reminder.id), now],
+  );
 }

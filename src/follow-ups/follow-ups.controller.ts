@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { ValidationFailedError } from '../common/app-error.js';
+import { ExternalIdPipe } from '../common/external-id.js';
+import type { Page } from '../common/pagination.js';
+import { INTERACTION_KINDS, type InteractionKind } from './domain/policy.js';
+import { FollowUpsReadService } from './follow-ups-read.service.js';
+import { PoliciesService } from './policies.service.js';
+import { PolicyBody, PolicyList } from './policy.dto.js';
+import { GapList, ReminderPage, ReminderQuery, type ReminderResource } from './read.dto.js';
+
+const kindPipe = new ParseEnumPipe(Object.fromEntries(INTERACTION_KINDS.map((k) => [k, k])), {
+  exceptionFactory: () =>
+    new ValidationFailedError([{ path: 'kind', message: `must be one of ${INTERACTION_KINDS.join(', ')}` }]),
+});
+
+@ApiTags('follow-ups')
+@ApiBearerAuth('apiKey')
+@Controller('v1')
+export class FollowUpsController {
+  constructor(
+    private readonly read: FollowUpsReadService,
+    private readonly policies: PoliciesService,
+  ) {}
+
+  @Get('students/:externalId/gaps')
+  @ApiOkResponse({
+    type: GapList,
+    description: "The student's follow-up gaps, most urgent first; urgency is computed at request time",
+  })
+  async gaps(
+    @CurrentCenter() center: CenterContext,
+    @Param('externalId', new ExternalIdPipe()) externalId: string,
+  ): Promise<GapList> {
+    return { items: await this.read.gapsOf(center.centerId, externalId) };
+  }
+
+  @Get('reminders')
+  @ApiOkResponse({ type: ReminderPage, description: 'Reminders by scheduled time, with their items and why' })
+  reminders(
+    @CurrentCenter() center: CenterContext,
+    @Query() query: ReminderQuery,
+  ): Promise<Page<ReminderResource>> {
+    return this.read.reminders(center.centerId, query);
+  }
+
+  @Get('policies')
+  @ApiOkResponse({ type: PolicyList })
+  listPolicies(@CurrentCenter() center: CenterContext): Promise<PolicyList> {
+    return this.policies.list(center.centerId);
+  }
+
+  @Put('policies/:kind')
+  @ApiOkResponse({
+    type: PolicyList,
+    description: "Stored; the center's open gaps are recomputed in the background (see recompute)",
+  })
+  putPolicy(
+    @CurrentCenter() center: CenterContext,
+    @Param('kind', kindPipe) kind: InteractionKind,
+    @Body() body: PolicyBody,
+  ): Promise<PolicyList> {
+    return this.policies.put(center.centerId, kind, body);
+  }
+}

@@ -1,0 +1,20 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { FOLLOW_UP_JOBS, QUEUES } from '../jobs/queue-names.js';
+import { PoliciesService } from './policies.service.js';
+
+@Processor(QUEUES.followUps)
+export class FollowUpsProcessor extends WorkerHost {
+  constructor(private readonly policies: PoliciesService) {
+    super();
+  }
+
+  async process(job: Job<{ centerId?: unknown }>): Promise<void> {
+    // Payloads are re-validated where they are read: ids only.
+    const centerId = job.data.centerId;
+    if (job.name !== FOLLOW_UP_JOBS.recomputeCenter || typeof centerId !== 'string') {
+      throw new Error(`unexpected follow-ups job ${job.name}`);
+    }
+    await this.policies.recomputeCenter(centerId);
+  }
+}

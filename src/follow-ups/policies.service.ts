@@ -1,0 +1,150 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { ValidationFailedError } from '../common/app-error.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { FOLLOW_UP_JOBS, QUEUES } from '../jobs/queue-names.js';
+import {
+  DEFAULT_POLICY,
+  INTERACTION_KINDS,
+  parseDuration,
+  windowsInOrder,
+  type InteractionKind,
+} from './domain/policy.js';
+import { loadPolicy } from './policies.repository.js';
+import type { PolicyBody, PolicyList } from './policy.dto.js';
+import { GapsService } from './gaps.service.js';
+
+/** Students recomputed per transaction when a policy changes. */
+const RECOMPUTE_BATCH = 500;
+
+@Injectable()
+export class PoliciesService {
+  private readonly logger = new Logger(PoliciesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUES.followUps) private readonly queue: Queue,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly gaps: GapsService,
+  ) {}
+
+  async list(centerId: string): Promise<PolicyList> {
+    const policy = await loadPolicy(this.dataSource.manager, centerId);
+    const [run] = await this.dataSource.query<
+      { requested_at: Date; started_at: Date | null; finished_at: Date | null; students_done: number }[]
+    >(
+      `SELECT requested_at, started_at, finished_at, students_done FROM policy_recomputes WHERE center_id = $1`,
+      [centerId],
+    );
+    return {
+      items: INTERACTION_KINDS.map((kind) => ({
+        kind,
+        firstNudgeAfter: policy[kind].thankYou?.firstNudgeAfter ?? null,
+        idealWithin: policy[kind].thankYou?.idealWithin ?? null,
+        overdueAfter: policy[kind].thankYou?.overdueAfter ?? null,
+        checkIns: policy[kind].checkIns,
+        isDefault: policy[kind] === DEFAULT_POLICY[kind],
+      })),
+      recompute: run
+        ? {
+            status: run.finished_at ? 'done' : run.started_at ? 'running' : 'pending',
+            requestedAt: run.requested_at,
+            finishedAt: run.finished_at,
+            studentsDone: run.students_done,
+          }
+        : null,
+    };
+  }
+
+  /** Stores the kind's windows and starts recomputing the center's students in the background. */
+  async put(centerId: string, kind: InteractionKind, body: PolicyBody): Promise<PolicyList> {
+    const [first, ideal, overdue] = [body.firstNudgeAfter, body.idealWithin, body.overdueAfter].map((d) =>
+      parseDuration(d)!,
+    );
+    if (!windowsInOrder(first, ideal, overdue)) {
+      throw new ValidationFailedError(
+        [
+          {
+            path: 'idealWithin',
+            message: 'must be longer than firstNudgeAfter and not longer than overdueAfter',
+          },
+        ],
+        'The windows must satisfy firstNudgeAfter < idealWithin <= overdueAfter.',
+      );
+    }
+    const requestedAt = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO center_policies (center_id, kind, first_nudge_after, ideal_within, overdue_after, check_ins)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (center_id, kind) DO UPDATE SET first_nudge_after = EXCLUDED.first_nudge_after, ideal_within = EXCLUDED.ideal_within,
+           overdue_after = EXCLUDED.overdue_after, check_ins = EXCLUDED.check_ins, updated_at = now()`,
+        [
+          centerId,
+          kind,
+          body.firstNudgeAfter,
+          body.idealWithin,
+          body.overdueAfter,
+          body.checkIns ?? DEFAULT_POLICY[kind].checkIns,
+        ],
+      );
+      await manager.query(
+        `INSERT INTO policy_recomputes (center_id, requested_at) VALUES ($1, $2)
+         ON CONFLICT (center_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, students_done = 0`,
+        [centerId, requestedAt],
+      );
+    });
+    // After commit: the job only says "recompute this center"; the row above is the truth.
+    await this.queue
+      .add(
+        FOLLOW_UP_JOBS.recomputeCenter,
+        { centerId },
+        { jobId: `recompute-${centerId}-${requestedAt.getTime()}`, removeOnComplete: 100, removeOnFail: 100 },
+      )
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, centerId }, 'could not enqueue the policy recompute'),
+      );
+    return this.list(centerId);
+  }
+
+  /**
+   * Recomputes every student of the center in batches, each in its own transaction, and marks the run
+   * done, unless the policy changed again meanwhile (then the newer job finishes it).
+   */
+  async recomputeCenter(centerId: string): Promise<void> {
+    const [run] = await this.dataSource.query<{ requested_at: Date }[]>(
+      // In a CTE so TypeORM returns the rows (for a bare UPDATE it returns [rows, count]).
+      `WITH started AS (UPDATE policy_recomputes SET started_at = now(), students_done = 0 WHERE center_id = $1 RETURNING requested_at)
+       SELECT requested_at FROM started`,
+      [centerId],
+    );
+    if (!run) return;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const batch = await this.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM students WHERE center_id = $1 AND erased_at IS NULL AND id > $2 ORDER BY id LIMIT $3`,
+        [centerId, after, RECOMPUTE_BATCH],
+      );
+      if (batch.length === 0) break;
+      await this.dataSource.transaction(async (manager) => {
+        await this.gaps.recomputeStudents(
+          manager,
+          centerId,
+          batch.map((s) => s.id),
+        );
+        await manager.query(
+          `UPDATE policy_recomputes SET students_done = students_done + $2 WHERE center_id = $1`,
+          [centerId, batch.length],
+        );
+      });
+      after = batch[batch.length - 1].id;
+    }
+    await this.dataSource.query(
+      `UPDATE policy_recomputes SET finished_at = now() WHERE center_id = $1 AND requested_at = $2`,
+      [centerId, run.requested_at],
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsExternalId } from '../common/external-id.js';
+import { ListQuery } from '../common/pagination.js';
+
+export const REMINDER_STATUSES = ['SCHEDULED', 'SENT', 'CANCELLED', 'SUPPRESSED', 'FAILED'] as const;
+
+export class GapInteraction {
+  @ApiProperty({ example: 'int-0001' }) externalId!: string;
+  @ApiProperty({ example: 'INTERVIEW' }) kind!: string;
+  @ApiProperty() occurredAt!: Date;
+}
+
+export class GapResource {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ enum: ['OPEN', 'SATISFIED', 'DISMISSED', 'CLOSED'] }) state!: string;
+  @ApiProperty({
+    enum: ['DUE', 'LATE', 'OVERDUE'],
+    nullable: true,
+    type: String,
+    description: 'At request time; null unless OPEN',
+  })
+  urgency!: string | null;
+  @ApiProperty() idealBy!: Date;
+  @ApiProperty() overdueAt!: Date;
+  @ApiProperty({ type: GapInteraction }) interaction!: GapInteraction;
+  @ApiProperty() remindersSent!: number;
+  @ApiProperty({ type: Date, nullable: true }) lastRemindedAt!: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) nextReminderAt!: Date | null;
+}
+
+export class GapList {
+  @ApiProperty({ type: [GapResource] }) items!: GapResource[];
+}
+
+export class ReminderQuery extends ListQuery {
+  @ApiPropertyOptional({ example: 'stu-2027-0001' })
+  @IsOptional()
+  @IsExternalId()
+  studentExternalId?: string;
+
+  @ApiPropertyOptional({ enum: REMINDER_STATUSES })
+  @IsOptional()
+  @IsIn(REMINDER_STATUSES, { message: `must be one of ${REMINDER_STATUSES.join(', ')}` })
+  status?: (typeof REMINDER_STATUSES)[number];
+}
+
+export class ReminderItemResource {
+  @ApiProperty({ format: 'uuid' }) gapId!: string;
+  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ description: 'Which nudge of the gap (1 or 2)' }) nudge!: number;
+  @ApiProperty({ type: String, nullable: true }) interactionExternalId!: string | null;
+}
+
+export class ReminderResource {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true }) studentExternalId!: string | null;
+  @ApiProperty({ enum: REMINDER_STATUSES }) status!: string;
+  @ApiProperty() scheduledAt!: Date;
+  @ApiProperty({ type: Date, nullable: true }) sentAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
+  @ApiProperty({ type: [ReminderItemResource] }) items!: ReminderItemResource[];
+  @ApiProperty({
+    description: 'Rule, anchor, time zone, quiet-hours shift and spacing decision',
+    type: 'object',
+    additionalProperties: true,
+  })
+  why!: Record<string, unknown>;
+}
+
+export class ReminderPage {
+  @ApiProperty({ type: [ReminderResource] }) items!: ReminderResource[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

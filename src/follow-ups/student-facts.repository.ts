@@ -1,0 +1,101 @@
+import type { EntityManager } from 'typeorm';
+import type { StudentFacts } from './domain/facts.js';
+import type { InteractionKind } from './domain/policy.js';
+
+/**
+ * Loads the facts of many students at once (six queries, whatever their number). Erased students and
+ * deleted interactions or follow-ups are left out, so their gaps close on recompute.
+ */
+export async function loadStudentFacts(
+  manager: EntityManager,
+  centerId: string,
+  studentIds: string[],
+  now: Date,
+): Promise<Map<string, StudentFacts>> {
+  const students = await manager.query<{ id: string; timezone: string; notifications_enabled: boolean }[]>(
+    `SELECT id, timezone, notifications_enabled FROM students WHERE center_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL`,
+    [centerId, studentIds],
+  );
+  const facts = new Map<string, StudentFacts>(
+    students.map((s) => [
+      s.id,
+      {
+        studentId: s.id,
+        timezone: s.timezone,
+        notificationsEnabled: s.notifications_enabled,
+        interactions: [],
+        followUps: [],
+        nudgesSent: [],
+        lastRemindedAt: null,
+        dismissedGapIds: new Set<string>(),
+      },
+    ]),
+  );
+  if (facts.size === 0) return facts;
+  const ids = [...facts.keys()];
+
+  const interactions = await manager.query<
+    {
+      id: string;
+      student_id: string;
+      kind: InteractionKind;
+      occurred_at: Date;
+      ended_at: Date | null;
+      outcome: StudentFacts['interactions'][number]['outcome'];
+      result_expected_by: string | null;
+    }[]
+  >(
+    `SELECT id, student_id, kind, occurred_at, ended_at, outcome, result_expected_by FROM interactions
+     WHERE student_id = ANY($1::uuid[]) AND deleted_at IS NULL ORDER BY occurred_at, id`,
+    [ids],
+  );
+  const studentOf = new Map<string, string>();
+  for (const i of interactions) {
+    studentOf.set(i.id, i.student_id);
+    facts.get(i.student_id)!.interactions.push({
+      id: i.id,
+      kind: i.kind,
+      occurredAt: i.occurred_at,
+      endedAt: i.ended_at,
+      outcome: i.outcome,
+      resultExpectedBy: i.result_expected_by,
+    });
+  }
+  if (interactions.length) {
+    const followUps = await manager.query<
+      { interaction_id: string; purpose: 'THANK_YOU' | 'CHECK_IN'; sent_at: Date }[]
+    >(
+      `SELECT interaction_id, purpose, sent_at FROM follow_ups WHERE interaction_id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      [interactions.map((i) => i.id)],
+    );
+    for (const f of followUps) {
+      facts
+        .get(studentOf.get(f.interaction_id)!)!
+        .followUps.push({ interactionId: f.interaction_id, purpose: f.purpose, sentAt: f.sent_at });
+    }
+  }
+
+  // Spent nudges: sent (or failed after every retry), or suppressed and past.
+  const spent = await manager.query<
+    { student_id: string; gap_id: string; nudge: number; at: Date; status: string }[]
+  >(
+    `SELECT r.student_id, ri.gap_id, ri.nudge, coalesce(r.sent_at, r.scheduled_at) AS at, r.status
+     FROM reminders r JOIN reminder_items ri ON ri.reminder_id = r.id
+     WHERE r.student_id = ANY($1::uuid[])
+       AND (r.status IN ('SENT', 'FAILED') OR (r.status = 'SUPPRESSED' AND r.scheduled_at <= $2))`,
+    [ids, now],
+  );
+  for (const s of spent) {
+    const student = facts.get(s.student_id)!;
+    student.nudgesSent.push({ gapId: s.gap_id, number: s.nudge, at: s.at });
+    if (s.status === 'SENT' && (!student.lastRemindedAt || s.at > student.lastRemindedAt))
+      student.lastRemindedAt = s.at;
+  }
+
+  const dismissed = await manager.query<{ id: string; student_id: string }[]>(
+    `SELECT id, student_id FROM gaps WHERE student_id = ANY($1::uuid[]) AND state = 'DISMISSED'`,
+    [ids],
+  );
+  for (const d of dismissed) (facts.get(d.student_id)!.dismissedGapIds as Set<string>).add(d.id);
+  return facts;
+}
