@@ -1,0 +1,112 @@
+import { renderDraft, type DraftInput } from './drafts.js';
+import { INTERACTION_KINDS } from './policy.js';
+
+const base: DraftInput = {
+  locale: 'ja',
+  purpose: 'THANK_YOU',
+  kind: 'INTERVIEW',
+  studentName: '山田 太郎',
+  companyName: '株式会社サンプル商事',
+  contacts: [{ name: '山田', title: '人事部' }],
+  occurredAt: new Date('2026-11-26T15:30:00Z'), // 00:30 on the 27th in Tokyo
+  timezone: 'Asia/Tokyo',
+  notes: '若手社員の働き方と\n海外研修制度',
+};
+
+describe('rule 10: drafts', () => {
+  it('ja thank-you follows business-mail form with the exact names, the local date and the topics', () => {
+    const draft = renderDraft(base);
+    expect(draft.subject).toBe('【御礼】2026年11月27日の面接のお礼（山田 太郎）');
+    expect(draft.text.split('\n')[0]).toBe('株式会社サンプル商事 人事部 山田様');
+    expect(draft.text).toContain('2026年11月27日の面接では');
+    expect(draft.text).toContain('「若手社員の働き方と 海外研修制度」');
+    expect(draft.text).toMatchSnapshot();
+  });
+
+  it('en thank-you: "Dear Ms. Yamada" from an honorific title, else the full name', () => {
+    const honorific = renderDraft({
+      ...base,
+      locale: 'en',
+      contacts: [{ name: 'Hanako Yamada', title: 'Ms.' }],
+      timezone: 'America/New_York',
+    });
+    expect(honorific.text.split('\n')[0]).toBe('Dear Ms. Yamada,');
+    expect(honorific.text).toContain('株式会社サンプル商事 on November 26, 2026');
+    expect(honorific.text).toMatchSnapshot();
+    const japaneseName = renderDraft({
+      ...base,
+      locale: 'en',
+      contacts: [{ name: '山田 花子', title: 'Ms' }],
+    });
+    expect(japaneseName.text.split('\n')[0]).toBe('Dear Ms. 山田,');
+    const noHonorific = renderDraft({
+      ...base,
+      locale: 'en',
+      contacts: [{ name: 'Hanako Yamada', title: 'HR Manager' }],
+    });
+    expect(noHonorific.text.split('\n')[0]).toBe('Dear Hanako Yamada,');
+    const two = renderDraft({
+      ...base,
+      locale: 'en',
+      contacts: [
+        { name: 'Hanako Yamada', title: 'Ms.' },
+        { name: 'Ken Sato', title: null },
+      ],
+    });
+    expect(two.text.split('\n')[0]).toBe('Dear Ms. Yamada and Ken Sato,');
+  });
+
+  it('addresses the company when no contact is known', () => {
+    expect(renderDraft({ ...base, contacts: [] }).text.split('\n')[0]).toBe(
+      '株式会社サンプル商事 採用ご担当者様',
+    );
+    expect(renderDraft({ ...base, locale: 'en', contacts: [] }).text.split('\n')[0]).toBe(
+      'Dear Hiring Team at 株式会社サンプル商事,',
+    );
+  });
+
+  it('check-ins are polite and name the meeting', () => {
+    const jaCheckIn = renderDraft({ ...base, purpose: 'CHECK_IN' });
+    expect(jaCheckIn.subject).toBe('2026年11月27日の面接の選考結果について（山田 太郎）');
+    expect(jaCheckIn.text).toContain('株式会社サンプル商事 人事部 山田様');
+    expect(jaCheckIn.text).toMatchSnapshot();
+    const enCheckIn = renderDraft({
+      ...base,
+      purpose: 'CHECK_IN',
+      locale: 'en',
+      contacts: [{ name: 'Hanako Yamada', title: 'Ms.' }],
+    });
+    expect(enCheckIn.subject).toBe('Following up on my interview on November 27, 2026');
+    expect(enCheckIn.text).toContain('interview at 株式会社サンプル商事');
+  });
+
+  it.each(
+    INTERACTION_KINDS.flatMap((kind) =>
+      (['ja', 'en'] as const).flatMap((locale) =>
+        (['THANK_YOU', 'CHECK_IN'] as const).map((purpose) => [kind, locale, purpose] as const),
+      ),
+    ),
+  )(
+    '%s %s %s: renders with company, contact and date, and no leftover placeholders',
+    (kind, locale, purpose) => {
+      const draft = renderDraft({
+        ...base,
+        kind,
+        locale,
+        purpose,
+        contacts: [{ name: 'Hanako Yamada', title: 'Ms.' }],
+      });
+      expect(draft.text).toContain(
+        locale === 'ja' ? '株式会社サンプル商事 Hanako Yamada様' : 'Dear Ms. Yamada,',
+      );
+      expect(`${draft.subject}${draft.text}`).not.toMatch(/{{|}}|undefined|null/);
+      expect(draft.subject.length).toBeGreaterThan(5);
+    },
+  );
+
+  it('keeps HTML-like text as it is (drafts are plain text)', () => {
+    expect(renderDraft({ ...base, companyName: 'A&B <Japan> 株式会社' }).text).toContain(
+      'A&B <Japan> 株式会社',
+    );
+  });
+});
