@@ -20,14 +20,18 @@ export function placeInDeliveryWindow(
   notBefore: DateTime,
 ): Placement {
   const local = instant.setZone(zone);
+  // Most nudges fall in daytime: decide that from the local wall clock alone (zone offsets are costly in luxon).
+  const atEndExactly = local.hour === DELIVERY_WINDOW.endHour && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  if ((local.hour >= DELIVERY_WINDOW.startHour && local.hour < DELIVERY_WINDOW.endHour) || atEndExactly) {
+    return { at: instant.toUTC(), shift: null };
+  }
   const start = local.set({ hour: DELIVERY_WINDOW.startHour, minute: 0, second: 0, millisecond: 0 });
   const end = local.set({ hour: DELIVERY_WINDOW.endHour, minute: 0, second: 0, millisecond: 0 });
-  if (local >= start && local <= end) return { at: instant.toUTC(), shift: null };
 
   const morning = local < start ? start : start.plus({ days: 1 }).set({ hour: DELIVERY_WINDOW.startHour });
   const evening = local < start ? end.minus({ days: 1 }).set({ hour: DELIVERY_WINDOW.endHour }) : end;
   const from = local.toISO()!;
-  if (morning > deadline.setZone(zone) && evening >= notBefore) {
+  if (morning > deadline && evening >= notBefore) {
     return { at: evening.toUTC(), shift: { from, to: evening.toISO()!, reason: 'pulled-before-deadline' } };
   }
   return { at: morning.toUTC(), shift: { from, to: morning.toISO()!, reason: 'next-morning' } };
