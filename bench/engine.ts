@@ -25,14 +25,17 @@ const NOW = new Date('2026-11-26T03:00:00Z');
 
 async function seed(dataSource: DataSource): Promise<{ centerId: string; studentIds: string[] }> {
   step(`seeding ${STUDENTS} students with ${PER_STUDENT} interactions each (not timed)`);
-  const [center] = await dataSource.query<{ id: string }[]>(`INSERT INTO centers (name, timezone) VALUES ('bench', 'Asia/Tokyo') RETURNING id`);
+  const [center] = await dataSource.query<{ id: string }[]>(
+    `INSERT INTO centers (name, timezone) VALUES ('bench', 'Asia/Tokyo') RETURNING id`,
+  );
   const [advisor] = await dataSource.query<{ id: string }[]>(
     `INSERT INTO advisors (center_id, external_id, name, email, timezone) VALUES ($1, 'adv', '相談員', 'a@example.ac.jp', 'Asia/Tokyo') RETURNING id`,
     [center.id],
   );
-  await dataSource.query(`INSERT INTO companies (center_id, external_id, name) SELECT $1, 'cmp-' || n, '株式会社サンプル' || n FROM generate_series(1, 1000) n`, [
-    center.id,
-  ]);
+  await dataSource.query(
+    `INSERT INTO companies (center_id, external_id, name) SELECT $1, 'cmp-' || n, '株式会社サンプル' || n FROM generate_series(1, 1000) n`,
+    [center.id],
+  );
   await dataSource.query(
     `INSERT INTO students (center_id, external_id, name, email, locale, timezone, advisor_id)
      SELECT $1, 'stu-' || n, '学生' || n, 's' || n || '@example.ac.jp', CASE WHEN n % 2 = 0 THEN 'ja' ELSE 'en' END,
@@ -60,7 +63,10 @@ async function seed(dataSource: DataSource): Promise<{ centerId: string; student
     [center.id],
   );
   await dataSource.query('ANALYZE');
-  const students = await dataSource.query<{ id: string }[]>(`SELECT id FROM students WHERE center_id = $1 ORDER BY id`, [center.id]);
+  const students = await dataSource.query<{ id: string }[]>(
+    `SELECT id FROM students WHERE center_id = $1 ORDER BY id`,
+    [center.id],
+  );
   return { centerId: center.id, studentIds: students.map((s) => s.id) };
 }
 
@@ -72,7 +78,9 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     const { centerId, studentIds } = await seed(dataSource);
-    const batches = Array.from({ length: Math.ceil(studentIds.length / BATCH) }, (_, i) => studentIds.slice(i * BATCH, (i + 1) * BATCH));
+    const batches = Array.from({ length: Math.ceil(studentIds.length / BATCH) }, (_, i) =>
+      studentIds.slice(i * BATCH, (i + 1) * BATCH),
+    );
 
     // Baseline: the same facts, held in memory, through the pure rules only.
     const policy = await loadPolicy(dataSource.manager, centerId);
@@ -103,7 +111,9 @@ async function main(): Promise<void> {
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < batches.length) {
             const batch = batches[next++];
-            await dataSource.transaction((manager) => gapsService.recomputeStudents(manager, centerId, batch));
+            await dataSource.transaction((manager) =>
+              gapsService.recomputeStudents(manager, centerId, batch),
+            );
             progress.update(++done);
           }
         }),
@@ -128,9 +138,15 @@ async function main(): Promise<void> {
       target: { persistedVsPure: 0.25 },
     };
     console.log('');
-    console.log(`pure rules, facts in memory: ${report.pureStudentsPerSecond} students/s (${gaps} gaps, ${reminders} reminders)`);
-    console.log(`persisted, first time:       ${report.persistedStudentsPerSecond.first} students/s = ${report.ratios.persistedFirstVsPure}× pure`);
-    console.log(`persisted, unchanged:        ${report.persistedStudentsPerSecond.unchanged} students/s = ${report.ratios.persistedUnchangedVsPure}× pure`);
+    console.log(
+      `pure rules, facts in memory: ${report.pureStudentsPerSecond} students/s (${gaps} gaps, ${reminders} reminders)`,
+    );
+    console.log(
+      `persisted, first time:       ${report.persistedStudentsPerSecond.first} students/s = ${report.ratios.persistedFirstVsPure}× pure`,
+    );
+    console.log(
+      `persisted, unchanged:        ${report.persistedStudentsPerSecond.unchanged} students/s = ${report.ratios.persistedUnchangedVsPure}× pure`,
+    );
     console.log(JSON.stringify(report));
   } finally {
     await dataSource.destroy();

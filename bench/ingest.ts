@@ -2,8 +2,9 @@
  * npm run bench:ingest — how fast the portal can bulk-upsert interactions through the HTTP API, as ratios to
  * two baselines measured in the same run on the same tables and indexes:
  *   - COPY of the same rows (the ceiling), and
- *   - the very statements the service issues (reference look-ups and the upsert, in one transaction per
- *     batch), sent directly over `pg` with the same concurrency: no HTTP, validation or framework.
+ *   - the very statements the service issues (reference look-ups, the upsert and the follow-up recompute,
+ *     in one transaction per batch), sent directly over `pg` with the same concurrency: no HTTP, validation
+ *     or framework.
  * Three API passes: into empty tables, with every row changed, and re-sending unchanged rows (which must
  * rewrite no row). The last line of output is one JSON object with every figure.
  * BENCH_ROWS (default 100000) scales it down for a quick look.
@@ -12,7 +13,9 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { systemClock } from '../src/common/clock.js';
 import { resolveExternalIds } from '../src/database/sql.js';
+import { GapsService } from '../src/follow-ups/gaps.service.js';
 import { migrateDatabase } from '../src/database/migrate.js';
 import {
   UPSERT_INTERACTIONS,
@@ -155,6 +158,8 @@ async function main(): Promise<void> {
       const wrong = items.find((r) => r.status !== expected);
       if (wrong) throw new Error(`${phase}: expected every item ${expected}, got ${JSON.stringify(wrong)}`);
     };
+    // The follow-up engine's recompute is part of what the service does per batch, so the baseline runs it too.
+    const gaps = new GapsService(systemClock);
     const viaSql = async (batch: InteractionBulkItem[]) => {
       const client = await pool.connect();
       const manager = {
@@ -183,7 +188,16 @@ async function main(): Promise<void> {
             contactIds: [],
           }))
           .sort((a, b) => (a.item.externalId < b.item.externalId ? -1 : 1));
-        await client.query(UPSERT_INTERACTIONS, upsertInteractionsParams(direct.id, rows));
+        const written = await client.query<{ student_id: string; previous_student_id: string | null }>(
+          UPSERT_INTERACTIONS,
+          upsertInteractionsParams(direct.id, rows),
+        );
+        const affected = new Set(
+          written.rows.flatMap((r) =>
+            r.previous_student_id ? [r.student_id, r.previous_student_id] : [r.student_id],
+          ),
+        );
+        await gaps.recomputeStudents(manager, direct.id, [...affected]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -10,10 +10,14 @@ import { PoliciesService } from './policies.service.js';
 import { PolicyBody, PolicyList } from './policy.dto.js';
 import { GapList, ReminderPage, ReminderQuery, type ReminderResource } from './read.dto.js';
 
-const kindPipe = new ParseEnumPipe(Object.fromEntries(INTERACTION_KINDS.map((k) => [k, k])), {
-  exceptionFactory: () =>
-    new ValidationFailedError([{ path: 'kind', message: `must be one of ${INTERACTION_KINDS.join(', ')}` }]),
-});
+/** `kind` in the path must be one of the interaction kinds: otherwise a 400 naming it. */
+const parseKind = () =>
+  new ParseEnumPipe(Object.fromEntries(INTERACTION_KINDS.map((k) => [k, k])), {
+    exceptionFactory: () =>
+      new ValidationFailedError([
+        { path: 'kind', message: `must be one of ${INTERACTION_KINDS.join(', ')}` },
+      ]),
+  });
 
 @ApiTags('follow-ups')
 @ApiBearerAuth('apiKey')
@@ -58,7 +62,7 @@ export class FollowUpsController {
   })
   putPolicy(
     @CurrentCenter() center: CenterContext,
-    @Param('kind', kindPipe) kind: InteractionKind,
+    @Param('kind', parseKind()) kind: InteractionKind,
     @Body() body: PolicyBody,
   ): Promise<PolicyList> {
     return this.policies.put(center.centerId, kind, body);

@@ -68,7 +68,8 @@ async function writePlans(
   );
   await manager.query(
     `UPDATE gaps SET state = 'CLOSED', state_reason = 'its interaction was deleted or changed, or the student erased', updated_at = now()
-     WHERE student_id = ANY($1::uuid[]) AND state = 'OPEN' AND id <> ALL($2::uuid[])`,
+     WHERE student_id = ANY($1::uuid[]) AND state = 'OPEN'
+       AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[]) AS planned(id) WHERE planned.id = gaps.id)`,
     [studentIds, gaps.map((g) => g.gap.id)],
   );
 
@@ -113,7 +114,8 @@ async function writePlans(
                      WHEN bool_and(g.state = 'CLOSED') THEN 'its gaps were closed: ' || min(g.state_reason)
                      ELSE 'rescheduled: the rules now plan different reminders' END
          FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id WHERE ri.reminder_id = r.id), 'no longer needed')
-     WHERE r.student_id = ANY($1::uuid[]) AND r.id <> ALL($2::uuid[])
+     WHERE r.student_id = ANY($1::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[]) AS planned(id) WHERE planned.id = r.id)
        AND (r.status = 'SCHEDULED' OR (r.status = 'SUPPRESSED' AND r.scheduled_at > $3))`,
     [studentIds, reminders.map((r) => r.reminder.id), now],
   );

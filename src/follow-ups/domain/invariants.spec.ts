@@ -28,7 +28,7 @@ const interactionArb = fc
     const occurredAt = new Date(START + start);
     return {
       kind,
-      outcome: outcome as InteractionFacts['outcome'],
+      outcome: outcome,
       occurredAt,
       endedAt: minutes === null ? null : new Date(occurredAt.getTime() + minutes * 60_000),
       resultExpectedBy:
@@ -66,7 +66,7 @@ const factsArb = fc
         return {
           interactionId: target.id,
           sentAt: new Date(target.occurredAt.getTime() + after),
-          purpose: purpose as 'THANK_YOU' | 'CHECK_IN',
+          purpose: purpose,
         };
       }),
       lastRemindedAt: lastRemindedAgo === null ? null : new Date(now.getTime() - lastRemindedAgo),

@@ -21,7 +21,11 @@ export function placeInDeliveryWindow(
 ): Placement {
   const local = instant.setZone(zone);
   // Most nudges fall in daytime: decide that from the local wall clock alone (zone offsets are costly in luxon).
-  const atEndExactly = local.hour === DELIVERY_WINDOW.endHour && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  const atEndExactly =
+    local.hour === DELIVERY_WINDOW.endHour &&
+    local.minute === 0 &&
+    local.second === 0 &&
+    local.millisecond === 0;
   if ((local.hour >= DELIVERY_WINDOW.startHour && local.hour < DELIVERY_WINDOW.endHour) || atEndExactly) {
     return { at: instant.toUTC(), shift: null };
   }
