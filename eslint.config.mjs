@@ -16,6 +16,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
+      // Misreads values used only inside decorator arguments as unused; no-unused-vars covers real cases.
+      'no-useless-assignment': 'off',
     },
   },
   {
