@@ -152,6 +152,41 @@ describe('follow-up engine through the REST API (real database, injected clock)'
     expect(reminder.scheduledAt).toBe(new Date(Date.parse(hoursAgo(3)) + 6 * 3600_000).toISOString());
   });
 
+  it('moving an interaction to another student moves its gap', async () => {
+    await t.http.put('/v1/students/stu-2').set(center.auth).send(studentBody()).expect(201);
+    await interview('int-1', hoursAgo(3)).expect(201);
+    const [gap] = await gaps();
+    await interview('int-1', hoursAgo(3), { studentExternalId: 'stu-2' }).expect(200);
+    expect(await gaps()).toEqual([]);
+    const moved = await t.http.get('/v1/students/stu-2/gaps').set(center.auth).expect(200);
+    expect(moved.body.items).toEqual([expect.objectContaining({ id: gap.id, state: 'OPEN' })]);
+  });
+
+  it('concurrent batches over the same students lose no gap and end consistent', async () => {
+    const students = Array.from({ length: 8 }, (_, i) => ({ externalId: `s-${i}`, ...studentBody() }));
+    await t.http.post('/v1/students/bulk').set(center.auth).send({ items: students }).expect(200);
+    const batches = Array.from({ length: 4 }, (_, b) =>
+      Array.from({ length: 16 }, (_, i) => ({
+        externalId: `int-${b}-${i}`,
+        studentExternalId: `s-${(i * (b + 1)) % 8}`,
+        companyExternalId: 'cmp-1',
+        kind: 'INFO_SESSION',
+        occurredAt: hoursAgo(1 + i),
+      })).reverse(),
+    );
+    const responses = await Promise.all(
+      batches.map((items) => t.http.post('/v1/interactions/bulk').set(center.auth).send({ items })),
+    );
+    for (const response of responses)
+      expect(response.body.results.every((r: { status: string }) => r.status === 'created')).toBe(true);
+    let total = 0;
+    for (const student of students) {
+      const list = await t.http.get(`/v1/students/${student.externalId}/gaps`).set(center.auth).expect(200);
+      total += list.body.items.filter((g: { state: string }) => g.state === 'OPEN').length;
+    }
+    expect(total).toBe(64);
+  });
+
   it('rejects bad policies with 400 and changes nothing', async () => {
     for (const body of [
       { firstNudgeAfter: 'PT24H', idealWithin: 'PT24H', overdueAfter: 'PT48H' },

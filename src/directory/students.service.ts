@@ -8,6 +8,7 @@ import type { ResourceService } from '../common/resource.controller.js';
 import { byKey, resolveExternalIds } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
 import type { StudentBulkItem, StudentResource } from './student.dto.js';
+import { transactionWithRetry } from '../database/transaction.js';
 
 const SELECT = `
   SELECT s.external_id AS "externalId", s.name, s.email, s.locale, s.timezone, a.external_id AS "advisorExternalId",
@@ -36,7 +37,7 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
    * and students whose time zone, advisor or opt-out changed are recomputed before commit.
    */
   async upsertMany(centerId: string, items: StudentBulkItem[]): Promise<UpsertOutcome[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       const advisors = await resolveExternalIds(
         manager,
         'advisors',
@@ -124,7 +125,7 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
    * reminders are cancelled through the recompute, in the same transaction.
    */
   async erase(centerId: string, externalId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const [student] = await manager.query<{ id: string }[]>(
         // Wrapped in a CTE so TypeORM hands back the rows (for a bare UPDATE it returns [rows, count]).
         `WITH erased AS (

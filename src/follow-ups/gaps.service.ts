@@ -21,7 +21,10 @@ export class GapsService {
   ): Promise<void> {
     if (studentIds.length === 0) return;
     const now = this.clock.now();
-    const ids = [...new Set(studentIds)];
+    const ids = [...new Set(studentIds)].sort();
+    // One recompute per student at a time: a concurrent one waits here and then sees this one's writes, so
+    // neither can close a gap the other just derived. Locked in id order, so batches cannot deadlock here.
+    await manager.query(`SELECT 1 FROM students WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
     const policy = await loadPolicy(manager, centerId);
     const facts = await loadStudentFacts(manager, centerId, ids, now);
     const plans = new Map<string, StudentPlan>();
@@ -42,7 +45,10 @@ async function writePlans(
   plans: Map<string, StudentPlan>,
   now: Date,
 ): Promise<void> {
-  const gaps = [...plans].flatMap(([studentId, plan]) => plan.gaps.map((gap) => ({ studentId, gap })));
+  // Rows are written in id order, so concurrent recomputes lock them in the same order.
+  const gaps = [...plans]
+    .flatMap(([studentId, plan]) => plan.gaps.map((gap) => ({ studentId, gap })))
+    .sort((a, b) => (a.gap.id < b.gap.id ? -1 : 1));
   await manager.query(
     `INSERT INTO gaps AS g (id, center_id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason)
      SELECT id, $1, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason

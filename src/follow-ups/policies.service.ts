@@ -16,6 +16,7 @@ import {
 import { loadPolicy } from './policies.repository.js';
 import type { PolicyBody, PolicyList } from './policy.dto.js';
 import { GapsService } from './gaps.service.js';
+import { transactionWithRetry } from '../database/transaction.js';
 
 /** Students recomputed per transaction when a policy changes. */
 const RECOMPUTE_BATCH = 500;
@@ -76,7 +77,7 @@ export class PoliciesService {
       );
     }
     const requestedAt = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.query(
         `INSERT INTO center_policies (center_id, kind, first_nudge_after, ideal_within, overdue_after, check_ins)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -129,7 +130,7 @@ export class PoliciesService {
         [centerId, after, RECOMPUTE_BATCH],
       );
       if (batch.length === 0) break;
-      await this.dataSource.transaction(async (manager) => {
+      await transactionWithRetry(this.dataSource, async (manager) => {
         await this.gaps.recomputeStudents(
           manager,
           centerId,

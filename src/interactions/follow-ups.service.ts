@@ -8,6 +8,7 @@ import type { ResourceService } from '../common/resource.controller.js';
 import { byKey, resolveExternalIds } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
 import type { FollowUpBulkItem, FollowUpResource } from './follow-up.dto.js';
+import { transactionWithRetry } from '../database/transaction.js';
 
 const SELECT = `
   SELECT f.external_id AS "externalId", i.external_id AS "interactionExternalId", f.channel, f.sent_at AS "sentAt",
@@ -24,7 +25,7 @@ export class FollowUpsService implements ResourceService<FollowUpBulkItem, Follo
   ) {}
 
   async upsertMany(centerId: string, items: FollowUpBulkItem[]): Promise<UpsertOutcome[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       const interactions = await resolveExternalIds(
         manager,
         'interactions',

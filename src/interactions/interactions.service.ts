@@ -8,6 +8,7 @@ import type { ResourceService } from '../common/resource.controller.js';
 import { byKey, resolveExternalIds } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
 import type { InteractionBulkItem, InteractionResource } from './interaction.dto.js';
+import { transactionWithRetry } from '../database/transaction.js';
 
 const SELECT = `
   SELECT i.external_id AS "externalId", s.external_id AS "studentExternalId", c.external_id AS "companyExternalId",
@@ -97,7 +98,7 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
    * moved away from) is recomputed before commit.
    */
   async upsertMany(centerId: string, items: InteractionBulkItem[]): Promise<UpsertOutcome[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       const outcomes = new Map<InteractionBulkItem, UpsertOutcome>();
       const resolved: ResolvedInteraction[] = [];
       for (const result of await this.resolve(manager, centerId, items)) {
@@ -211,7 +212,7 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
    * follow-ups; the student's gaps for it close and its reminders are cancelled by the recompute.
    */
   async delete(centerId: string, externalId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const [row] = await manager.query<{ id: string; student_id: string }[]>(
         // Wrapped in a CTE so TypeORM hands back the rows (for a bare UPDATE it returns [rows, count]).
         `WITH deleted AS (

@@ -2,6 +2,7 @@ import { DateTime, Duration } from 'luxon';
 import type { FollowUpFacts, InteractionFacts, StudentFacts } from './facts.js';
 import { CHECK_IN, NO_NUDGE_AFTER_END, type Policy } from './policy.js';
 import { stableId } from './stable-id.js';
+import { studentZone } from './zones.js';
 
 export type GapPurpose = 'THANK_YOU' | 'CHECK_IN';
 export type GapState = 'OPEN' | 'SATISFIED' | 'DISMISSED' | 'CLOSED';
@@ -54,6 +55,24 @@ export function deriveGaps(facts: StudentFacts, policy: Policy, now: DateTime): 
   });
 }
 
+const durationMs = new Map<string, number>();
+
+/** `instant` + an ISO-8601 duration, in UTC millisecond arithmetic (luxon Durations are costly per call). */
+function plusIso(instant: DateTime, iso: string): DateTime {
+  let ms = durationMs.get(iso);
+  if (ms === undefined) {
+    ms = Duration.fromISO(iso).as('milliseconds');
+    durationMs.set(iso, ms);
+  }
+  return plusMs(instant, ms);
+}
+
+function plusMs(instant: DateTime, ms: number): DateTime {
+  return DateTime.fromMillis(instant.toMillis() + ms, { zone: 'utc' });
+}
+
+const DAY_MS = 86_400_000;
+
 export function endOf(interaction: InteractionFacts): DateTime {
   return DateTime.fromJSDate(interaction.endedAt ?? interaction.occurredAt, { zone: 'utc' });
 }
@@ -66,7 +85,7 @@ function thankYouGap(
   const windows = policy[interaction.kind].thankYou;
   if (!windows) return [];
   const end = endOf(interaction);
-  const idealBy = end.plus(Duration.fromISO(windows.idealWithin));
+  const idealBy = plusIso(end, windows.idealWithin);
   const first = followUps[0]; // SPEC rule 2: any follow-up, any channel, satisfies the thank-you
   return [
     {
@@ -76,14 +95,14 @@ function thankYouGap(
       sequence: 1,
       opensAt: end,
       idealBy,
-      overdueAt: end.plus(Duration.fromISO(windows.overdueAfter)),
-      staleAfter: end.plus(NO_NUDGE_AFTER_END),
+      overdueAt: plusIso(end, windows.overdueAfter),
+      staleAfter: plusMs(end, NO_NUDGE_AFTER_END.as('milliseconds')),
       state: first ? 'SATISFIED' : 'OPEN',
       stateReason: first ? `follow-up sent ${first.sentAt.toISOString()}` : null,
       nudges: [
         {
           number: 1,
-          dueAt: end.plus(Duration.fromISO(windows.firstNudgeAfter)),
+          dueAt: plusIso(end, windows.firstNudgeAfter),
           rule: `first nudge: end + ${windows.firstNudgeAfter}`,
           anchor: end,
         },
@@ -115,11 +134,11 @@ function checkInGaps(
   const checkIns = followUps.filter((f) => f.purpose === 'CHECK_IN');
   const gaps: PlannedGap[] = [];
   let opensAt = interaction.resultExpectedBy
-    ? DateTime.fromISO(interaction.resultExpectedBy, { zone: facts.timezone })
+    ? DateTime.fromISO(interaction.resultExpectedBy, { zone: studentZone(facts.timezone) })
         .startOf('day')
         .plus(CHECK_IN.afterPromisedDate)
         .toUTC()
-    : endOf(interaction).plus(CHECK_IN.afterEndWithoutPromise);
+    : plusMs(endOf(interaction), CHECK_IN.afterEndWithoutPromise.as('days') * DAY_MS);
   const anchorRule = interaction.resultExpectedBy ? 'resultExpectedBy + 1 day' : 'end + 7 days';
 
   for (let sequence = 1; sequence <= CHECK_IN.max; sequence++) {
@@ -134,9 +153,9 @@ function checkInGaps(
       purpose: 'CHECK_IN',
       sequence,
       opensAt,
-      idealBy: opensAt.plus(CHECK_IN.idealWithin),
-      overdueAt: opensAt.plus(CHECK_IN.overdueAfter),
-      staleAfter: opensAt.plus(CHECK_IN.overdueAfter),
+      idealBy: plusMs(opensAt, CHECK_IN.idealWithin.as('days') * DAY_MS),
+      overdueAt: plusMs(opensAt, CHECK_IN.overdueAfter.as('days') * DAY_MS),
+      staleAfter: plusMs(opensAt, CHECK_IN.overdueAfter.as('days') * DAY_MS),
       state,
       stateReason: satisfiedBy
         ? `check-in sent ${satisfiedBy.sentAt.toISOString()}`
@@ -162,7 +181,7 @@ function checkInGaps(
           ? opensAt
           : null;
     if (!settledAt) break;
-    opensAt = settledAt.plus(CHECK_IN.secondAfterFirst);
+    opensAt = plusMs(settledAt, CHECK_IN.secondAfterFirst.as('days') * DAY_MS);
   }
   return gaps;
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { DELIVERY_WINDOW } from './policy.js';
+import { studentZone } from './zones.js';
 
 export interface Placement {
   at: DateTime;
@@ -19,7 +20,7 @@ export function placeInDeliveryWindow(
   deadline: DateTime,
   notBefore: DateTime,
 ): Placement {
-  const local = instant.setZone(zone);
+  const local = instant.setZone(studentZone(zone));
   // Most nudges fall in daytime: decide that from the local wall clock alone (zone offsets are costly in luxon).
   const atEndExactly =
     local.hour === DELIVERY_WINDOW.endHour &&

@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import type { StudentFacts } from './facts.js';
 import type { PlannedGap } from './gaps.js';
 import { MIN_REMINDER_SPACING } from './policy.js';
+
+const SPACING_MS = MIN_REMINDER_SPACING.as('milliseconds');
 import { placeInDeliveryWindow, type Placement } from './quiet-hours.js';
 import { stableId } from './stable-id.js';
 
@@ -76,7 +78,7 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
 
   const reminders: PlannedReminder[] = [];
   let notBefore: DateTime | null = facts.lastRemindedAt
-    ? DateTime.fromJSDate(facts.lastRemindedAt, { zone: 'utc' }).plus(MIN_REMINDER_SPACING)
+    ? DateTime.fromJSDate(facts.lastRemindedAt, { zone: 'utc' }).plus(SPACING_MS)
     : null;
   let current: {
     at: DateTime;
@@ -89,14 +91,14 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
     if (!current) return;
     const kept = current.members.filter((m) => current!.at <= m.gap.staleAfter);
     if (kept.length) reminders.push(toReminder(facts, kept, current.at, current.placement, current.spacing));
-    notBefore = current.at.plus(MIN_REMINDER_SPACING);
+    notBefore = current.at.plus(SPACING_MS);
     current = null;
   };
 
   for (const candidate of candidates) {
     if (
       current &&
-      candidate.placement.at < current.at.plus(MIN_REMINDER_SPACING) &&
+      candidate.placement.at < current.at.plus(SPACING_MS) &&
       candidate.gap.opensAt <= current.at
     ) {
       current.members.push(candidate);
@@ -106,7 +108,7 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       };
       continue;
     }
-    const boundary = current ? current.at.plus(MIN_REMINDER_SPACING) : notBefore;
+    const boundary = current ? current.at.plus(SPACING_MS) : notBefore;
     close();
     let placement = candidate.placement;
     let spacing: ReminderWhy['spacing'] = { decision: 'none', detail: 'no other reminder within 4 hours' };

@@ -1,0 +1,25 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Deadlock detected, serialization failure: the transaction did nothing and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 4;
+
+/**
+ * A transaction that is retried when PostgreSQL aborted it for a deadlock or serialization failure, which
+ * concurrent batches touching the same students can cause however carefully rows are ordered. The work must
+ * have no side effects outside the transaction.
+ */
+export async function transactionWithRetry<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(work);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
