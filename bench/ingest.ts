@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { systemClock } from '../src/common/clock.js';
 import { resolveExternalIds } from '../src/database/sql.js';
 import { GapsService } from '../src/follow-ups/gaps.service.js';
+import type { ReminderScheduler } from '../src/reminders/reminder-scheduler.js';
 import { migrateDatabase } from '../src/database/migrate.js';
 import {
   UPSERT_INTERACTIONS,
@@ -159,7 +160,9 @@ async function main(): Promise<void> {
       if (wrong) throw new Error(`${phase}: expected every item ${expected}, got ${JSON.stringify(wrong)}`);
     };
     // The follow-up engine's recompute is part of what the service does per batch, so the baseline runs it too.
-    const gaps = new GapsService(systemClock);
+    const gaps = new GapsService(systemClock, {
+      scheduleReminders: async () => {},
+    } as unknown as ReminderScheduler);
     const viaSql = async (batch: InteractionBulkItem[]) => {
       const client = await pool.connect();
       const manager = {

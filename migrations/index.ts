@@ -1,10 +1,12 @@
 import { CentersAndApiKeys1764115200000 } from './1764115200000-CentersAndApiKeys.js';
 import { Directory1764201600000 } from './1764201600000-Directory.js';
 import { FollowUpEngine1764288000000 } from './1764288000000-FollowUpEngine.js';
+import { Webhooks1764374400000 } from './1764374400000-Webhooks.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
   CentersAndApiKeys1764115200000,
   Directory1764201600000,
   FollowUpEngine1764288000000,
+  Webhooks1764374400000,
 ];

@@ -19,6 +19,8 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { httpLoggingOptions } from './logging/logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
   runtime: Runtime;
@@ -67,8 +69,15 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         FollowUpsModule.forRoot({ servesApi, runsWorkers }),
+        RemindersModule.forRoot({ runsWorkers }),
         ...(servesApi
-          ? [CentersModule, DirectoryModule, InteractionsModule, AdvisorsApiModule.forRoot(runtime)]
+          ? [
+              CentersModule,
+              DirectoryModule,
+              InteractionsModule,
+              WebhooksModule,
+              AdvisorsApiModule.forRoot(runtime),
+            ]
           : []),
       ],
     };

@@ -14,6 +14,8 @@ export interface AppConfig {
   advisorJwtSecret?: string;
   encryptionKey?: string;
   webhookAllowPrivateNetworks: boolean;
+  webhookRetryScale: number;
+  sweepIntervalSeconds: number;
   logLevel: EnvVars['LOG_LEVEL'];
   production: boolean;
 }
@@ -51,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     advisorJwtSecret: vars.ADVISOR_JWT_SECRET,
     encryptionKey: vars.ENCRYPTION_KEY,
     webhookAllowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    webhookRetryScale: vars.WEBHOOK_RETRY_SCALE,
+    sweepIntervalSeconds: vars.SWEEP_INTERVAL_SECONDS,
     logLevel: vars.LOG_LEVEL,
     production: vars.NODE_ENV === 'production',
   };

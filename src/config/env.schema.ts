@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -101,6 +102,22 @@ export class EnvVars {
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: boolean = false;
 
+  /** Multiplies the webhook retry schedule (5 s … 10 h); tests and demos run it scaled down. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
+  )
+  @IsNumber({}, { message: 'must be a number greater than 0 and at most 1' })
+  @Min(0.000001, { message: 'must be a number greater than 0 and at most 1' })
+  @Max(1, { message: 'must be a number greater than 0 and at most 1' })
+  WEBHOOK_RETRY_SCALE: number = 1;
+
+  /** How often workers sweep for reminders and deliveries that are due but have no job (lost or never enqueued). */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer between 1 and 3600' })
+  @Min(1, { message: 'must be an integer between 1 and 3600' })
+  @Max(3600, { message: 'must be an integer between 1 and 3600' })
+  SWEEP_INTERVAL_SECONDS: number = 30;
+
   @IsIn(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -120,6 +137,8 @@ export const KNOWN_ENV_VARS = [
   'ADVISOR_JWT_SECRET',
   'ENCRYPTION_KEY',
   'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+  'WEBHOOK_RETRY_SCALE',
+  'SWEEP_INTERVAL_SECONDS',
   'LOG_LEVEL',
   'NODE_ENV',
 ] as const satisfies readonly (keyof EnvVars)[];

@@ -1,5 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
+type AfterCommit = () => Promise<void>;
+const afterCommitCallbacks = new WeakMap<EntityManager, AfterCommit[]>();
+
+/**
+ * Runs `callback` once the transaction of `manager` has committed (side effects after commit, e.g. enqueueing
+ * jobs); never if it rolls back. Outside transactionWithRetry it is dropped, and the periodic sweep does the work.
+ */
+export function afterCommit(manager: EntityManager, callback: AfterCommit): void {
+  afterCommitCallbacks.get(manager)?.push(callback);
+}
+
 /** Deadlock detected, serialization failure: the transaction did nothing and may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 4;

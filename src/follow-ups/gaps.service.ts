@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { afterCommit } from '../database/transaction.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import { planStudent, type StudentPlan } from './domain/plan.js';
 import { loadPolicy } from './policies.repository.js';
 import { loadStudentFacts } from './student-facts.repository.js';
@@ -12,7 +14,10 @@ import { loadStudentFacts } from './student-facts.repository.js';
  */
 @Injectable()
 export class GapsService {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly scheduler: ReminderScheduler,
+  ) {}
 
   async recomputeStudents(
     manager: EntityManager,
@@ -29,14 +34,16 @@ export class GapsService {
     const facts = await loadStudentFacts(manager, centerId, ids, now);
     const plans = new Map<string, StudentPlan>();
     for (const [id, studentFacts] of facts) plans.set(id, planStudent(studentFacts, policy, now));
-    await writePlans(manager, centerId, ids, plans, now);
+    const written = await writePlans(manager, centerId, ids, plans, now);
+    // The delayed dispatch jobs go in once the plan is committed; if that fails, the sweep enqueues them.
+    afterCommit(manager, () => this.scheduler.scheduleReminders(written));
   }
 }
 
 /**
  * Writes the plans of `studentIds` (a student with no plan, e.g. erased, gets none): gaps upserted by their
  * stable ids, gaps no longer derived closed; reminders upserted unless already SENT or FAILED, and pending
- * ones no longer wanted CANCELLED with a reason. A handful of statements for any number of students.
+ * ones no longer wanted CANCELLED with a reason. A reminder the dispatcher has claimed is never rewritten. A handful of statements for any number of students.
  */
 async function writePlans(
   manager: EntityManager,
@@ -44,7 +51,7 @@ async function writePlans(
   studentIds: string[],
   plans: Map<string, StudentPlan>,
   now: Date,
-): Promise<void> {
+): Promise<{ id: string; at: Date }[]> {
   // Rows are written in id order, so concurrent recomputes lock them in the same order.
   const gaps = [...plans]
     .flatMap(([studentId, plan]) => plan.gaps.map((gap) => ({ studentId, gap })))
@@ -88,7 +95,7 @@ async function writePlans(
        AS x(id, student_id, scheduled_at, status, why)
      ON CONFLICT (id) DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at, status = EXCLUDED.status, why = EXCLUDED.why,
        cancel_reason = NULL, updated_at = now()
-     WHERE r.status IN ('SCHEDULED', 'SUPPRESSED', 'CANCELLED')
+     WHERE r.status IN ('SCHEDULED', 'SUPPRESSED', 'CANCELLED') AND r.dispatched_at IS NULL
        AND (r.scheduled_at, r.status, r.why) IS DISTINCT FROM (EXCLUDED.scheduled_at, EXCLUDED.status, EXCLUDED.why)
      RETURNING r.id`,
     [
@@ -100,8 +107,8 @@ async function writePlans(
       reminders.map((r) => JSON.stringify(r.reminder.why)),
     ],
   );
+  const writtenIds = new Set(written.map((w) => w.id));
   if (written.length) {
-    const writtenIds = new Set(written.map((w) => w.id));
     const items = reminders
       .filter((r) => writtenIds.has(r.reminder.id))
       .flatMap((r) => r.reminder.items.map((item) => ({ reminderId: r.reminder.id, ...item })));
@@ -111,6 +118,9 @@ async function writePlans(
       [items.map((i) => i.reminderId), items.map((i) => i.gapId), items.map((i) => i.nudge)],
     );
   }
+  const scheduled = reminders
+    .filter((r) => r.reminder.status === 'SCHEDULED' && writtenIds.has(r.reminder.id))
+    .map((r) => ({ id: r.reminder.id, at: r.reminder.at.toJSDate() }));
   // Pending reminders no longer planned: cancelled, with the reason their gaps give.
   await manager.query(
     `UPDATE reminders r SET status = 'CANCELLED', updated_at = now(),
@@ -122,7 +132,9 @@ async function writePlans(
          FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id WHERE ri.reminder_id = r.id), 'no longer needed')
      WHERE r.student_id = ANY($1::uuid[])
        AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[]) AS planned(id) WHERE planned.id = r.id)
+       AND r.dispatched_at IS NULL
        AND (r.status = 'SCHEDULED' OR (r.status = 'SUPPRESSED' AND r.scheduled_at > $3))`,
     [studentIds, reminders.map((r) => r.reminder.id), now],
   );
+  return scheduled;
 }

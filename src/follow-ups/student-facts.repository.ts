@@ -75,14 +75,14 @@ export async function loadStudentFacts(
     }
   }
 
-  // Spent nudges: sent (or failed after every retry), or suppressed and past.
+  // Spent nudges: dispatched (being delivered, sent, or failed after every retry), or suppressed and past.
   const spent = await manager.query<
     { student_id: string; gap_id: string; nudge: number; at: Date; status: string }[]
   >(
     `SELECT r.student_id, ri.gap_id, ri.nudge, coalesce(r.sent_at, r.scheduled_at) AS at, r.status
      FROM reminders r JOIN reminder_items ri ON ri.reminder_id = r.id
      WHERE r.student_id = ANY($1::uuid[])
-       AND (r.status IN ('SENT', 'FAILED') OR (r.status = 'SUPPRESSED' AND r.scheduled_at <= $2))`,
+       AND (r.status IN ('SENT', 'FAILED') OR r.dispatched_at IS NOT NULL OR (r.status = 'SUPPRESSED' AND r.scheduled_at <= $2))`,
     [ids, now],
   );
   for (const s of spent) {

@@ -2,6 +2,20 @@
 export const QUEUES = {
   housekeeping: 'housekeeping',
   followUps: 'follow-ups',
+  reminders: 'reminders',
+  deliveries: 'deliveries',
+} as const;
+
+export const REMINDER_JOBS = {
+  /** Payload { reminderId }: send this reminder if it is due and still wanted. */
+  dispatch: 'dispatch-reminder',
+  /** Periodic: re-enqueue every reminder due and not dispatched, every delivery due and not in flight. */
+  sweep: 'sweep',
+} as const;
+
+export const DELIVERY_JOBS = {
+  /** Payload { deliveryId }: one attempt at delivering a webhook. */
+  deliver: 'deliver',
 } as const;
 
 export const FOLLOW_UP_JOBS = {

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DeliveriesProcessor } from './deliveries.processor.js';
+import { DeliveryService } from './delivery.service.js';
+import { DispatchService } from './dispatch.service.js';
+import { RemindersProcessor } from './reminders.processor.js';
+import { SweepScheduler } from './sweep.scheduler.js';
+import { SweepService } from './sweep.service.js';
+
+/** Sending what the engine scheduled: dispatch, webhook deliveries with retries, and the sweep (worker role). */
+@Module({})
+export class RemindersModule {
+  static forRoot(options: { runsWorkers: boolean }): DynamicModule {
+    return {
+      module: RemindersModule,
+      providers: options.runsWorkers
+        ? [
+            DispatchService,
+            DeliveryService,
+            SweepService,
+            RemindersProcessor,
+            DeliveriesProcessor,
+            SweepScheduler,
+          ]
+        : [],
+    };
+  }
+}

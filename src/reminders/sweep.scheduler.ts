@@ -1,0 +1,22 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { RUNTIME, type Runtime } from '../config/runtime.js';
+import { QUEUES, REMINDER_JOBS } from '../jobs/queue-names.js';
+
+/** Registers the periodic sweep (a BullMQ job scheduler: one schedule however many workers upsert it). */
+@Injectable()
+export class SweepScheduler implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(QUEUES.reminders) private readonly queue: Queue,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      'reminder-sweep',
+      { every: this.runtime.config.sweepIntervalSeconds * 1000 },
+      { name: REMINDER_JOBS.sweep, opts: { removeOnComplete: 10, removeOnFail: 100 } },
+    );
+  }
+}

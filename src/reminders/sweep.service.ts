@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { ReminderScheduler } from './reminder-scheduler.js';
+
+const SWEEP_LIMIT = 5000;
+
+/**
+ * PostgreSQL is the truth and the queue only a trigger: every sweep re-enqueues whatever is due and not done
+ * (a flushed Redis, a job lost to a crash, an enqueue that failed after commit), so work is delayed by at most
+ * one sweep interval, never lost. Enqueueing is idempotent (deterministic job ids, conditional claims).
+ */
+@Injectable()
+export class SweepService {
+  private readonly logger = new Logger(SweepService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly scheduler: ReminderScheduler,
+  ) {}
+
+  async sweep(): Promise<{ reminders: number; deliveries: number }> {
+    const now = this.clock.now();
+    const reminders = await this.dataSource.query<{ id: string; scheduled_at: Date }[]>(
+      `SELECT id, scheduled_at FROM reminders WHERE status = 'SCHEDULED' AND dispatched_at IS NULL AND scheduled_at <= $1
+       ORDER BY scheduled_at LIMIT $2`,
+      [now, SWEEP_LIMIT],
+    );
+    const deliveries = await this.dataSource.query<{ id: string; attempts: number; next_attempt_at: Date }[]>(
+      `SELECT id, attempts, next_attempt_at FROM webhook_deliveries
+       WHERE status = 'PENDING' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+       ORDER BY next_attempt_at LIMIT $2`,
+      [now, SWEEP_LIMIT],
+    );
+    await this.scheduler.scheduleReminders(reminders.map((r) => ({ id: r.id, at: r.scheduled_at })));
+    await this.scheduler.scheduleDeliveries(
+      deliveries.map((d) => ({ id: d.id, attempts: d.attempts, at: d.next_attempt_at })),
+    );
+    if (reminders.length || deliveries.length) {
+      this.logger.log(
+        { reminders: reminders.length, deliveries: deliveries.length },
+        'sweep re-enqueued due work',
+      );
+    }
+    return { reminders: reminders.length, deliveries: deliveries.length };
+  }
+}

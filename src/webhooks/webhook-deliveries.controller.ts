@@ -1,0 +1,48 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { NotFoundError } from '../common/app-error.js';
+import type { Page } from '../common/pagination.js';
+import { DeliveryPage, DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
+import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
+
+const deliveryId = () =>
+  new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such webhook delivery.') });
+
+@ApiTags('webhooks')
+@ApiBearerAuth('apiKey')
+@Controller('v1/webhook-deliveries')
+export class WebhookDeliveriesController {
+  constructor(private readonly deliveries: WebhookDeliveriesService) {}
+
+  @Get()
+  @ApiOkResponse({
+    type: DeliveryPage,
+    description: 'Newest first, with every attempt (time, status code, latency, error)',
+  })
+  list(
+    @CurrentCenter() center: CenterContext,
+    @Query() query: DeliveryQuery,
+  ): Promise<Page<DeliveryResource>> {
+    return this.deliveries.list(center.centerId, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: DeliveryResource })
+  get(
+    @CurrentCenter() center: CenterContext,
+    @Param('id', deliveryId()) id: string,
+  ): Promise<DeliveryResource> {
+    return this.deliveries.get(center.centerId, id);
+  }
+
+  @Post(':id/redeliver')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DeliveryResource, description: 'Queued again with the same webhook-id' })
+  redeliver(
+    @CurrentCenter() center: CenterContext,
+    @Param('id', deliveryId()) id: string,
+  ): Promise<DeliveryResource> {
+    return this.deliveries.redeliver(center.centerId, id);
+  }
+}

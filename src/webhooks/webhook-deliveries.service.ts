@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { NotFoundError } from '../common/app-error.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
+import type { DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
+
+const SELECT = `
+  SELECT d.id, d.endpoint_id AS "endpointId", d.event_type AS "eventType", d.message_id AS "webhookId", d.reminder_id AS "reminderId",
+         d.status, d.attempts AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status_code AS "lastStatusCode",
+         d.last_error AS "lastError", d.created_at AS "createdAt", d.finished_at AS "finishedAt",
+         coalesce((SELECT json_agg(json_build_object('at', a.attempted_at, 'statusCode', a.status_code, 'latencyMs', a.latency_ms, 'error', a.error)
+                                   ORDER BY a.id) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS attempts
+  FROM webhook_deliveries d WHERE d.center_id = $1`;
+
+@Injectable()
+export class WebhookDeliveriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scheduler: ReminderScheduler,
+  ) {}
+
+  /** Newest first, keyset-paged, optionally by status; each with its attempts. */
+  async list(centerId: string, query: DeliveryQuery): Promise<Page<DeliveryResource>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor(query.cursor);
+    const [afterAt, afterId] = after ? after.split('|') : [null, null];
+    const rows = await this.dataSource.query<(DeliveryResource & { key: string })[]>(
+      `SELECT * FROM (${SELECT} AND ($2::text IS NULL OR d.status = $2)
+         AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
+         ORDER BY d.created_at DESC, d.id DESC LIMIT $5) page`,
+      [centerId, query.status ?? null, afterAt, afterId, limit + 1],
+    );
+    const page = toPage(rows, limit, (row) => `${new Date(row.createdAt).toISOString()}|${row.id}`);
+    return page;
+  }
+
+  async get(centerId: string, id: string): Promise<DeliveryResource> {
+    const [row] = await this.dataSource.query<DeliveryResource[]>(`${SELECT} AND d.id = $2`, [centerId, id]);
+    if (!row) throw new NotFoundError(`No webhook delivery ${id} in this center.`);
+    return row;
+  }
+
+  /** Sends the same event again, with the same webhook-id, on a fresh retry schedule. */
+  async redeliver(centerId: string, id: string): Promise<DeliveryResource> {
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `WITH reset AS (
+         UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = NULL, finished_at = NULL, updated_at = now()
+         WHERE center_id = $1 AND id = $2 RETURNING id
+       ) SELECT * FROM reset`,
+      [centerId, id],
+    );
+    if (!row) throw new NotFoundError(`No webhook delivery ${id} in this center.`);
+    await this.scheduler.scheduleDeliveries([{ id, attempts: 0, at: new Date() }]).catch(() => undefined); // else the sweep does
+    return this.get(centerId, id);
+  }
+}

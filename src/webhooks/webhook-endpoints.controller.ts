@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { NotFoundError } from '../common/app-error.js';
+import {
+  CreateWebhookEndpointBody,
+  CreatedWebhookEndpoint,
+  WebhookEndpointList,
+  WebhookEndpointResource,
+} from './webhook-endpoint.dto.js';
+import { WebhookEndpointsService } from './webhook-endpoints.service.js';
+
+const endpointId = () =>
+  new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such webhook endpoint.') });
+
+@ApiTags('webhooks')
+@ApiBearerAuth('apiKey')
+@Controller('v1/webhook-endpoints')
+export class WebhookEndpointsController {
+  constructor(private readonly endpoints: WebhookEndpointsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({
+    type: CreatedWebhookEndpoint,
+    description: 'The endpoint and its signing secret (shown only here)',
+  })
+  create(
+    @CurrentCenter() center: CenterContext,
+    @Body() body: CreateWebhookEndpointBody,
+  ): Promise<CreatedWebhookEndpoint> {
+    return this.endpoints.create(center.centerId, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: WebhookEndpointList })
+  async list(@CurrentCenter() center: CenterContext): Promise<WebhookEndpointList> {
+    return { items: await this.endpoints.list(center.centerId) };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: WebhookEndpointResource })
+  get(
+    @CurrentCenter() center: CenterContext,
+    @Param('id', endpointId()) id: string,
+  ): Promise<WebhookEndpointResource> {
+    return this.endpoints.get(center.centerId, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; nothing more is delivered to it' })
+  async delete(@CurrentCenter() center: CenterContext, @Param('id', endpointId()) id: string): Promise<void> {
+    await this.endpoints.delete(center.centerId, id);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: CreatedWebhookEndpoint,
+    description: 'The new secret (shown only here); the previous one also signs for 24 hours',
+  })
+  rotate(
+    @CurrentCenter() center: CenterContext,
+    @Param('id', endpointId()) id: string,
+  ): Promise<CreatedWebhookEndpoint> {
+    return this.endpoints.rotateSecret(center.centerId, id);
+  }
+}

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { DataSource } from 'typeorm';
+import { DispatchService } from '../src/reminders/dispatch.service.js';
+import { postWebhook } from '../src/reminders/webhook-sender.js';
+import { agentFor } from '../src/webhooks/ssrf-guard.js';
+import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
+import { createCenter, eventually, startTestApp, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
+
+/**
+ * The whole path: REST in, the engine schedules, BullMQ (on its own namespace) dispatches, a real receiver on
+ * loopback verifies every request with the standardwebhooks package. Retries run on a scaled-down schedule.
+ */
+describe('reminder dispatch to a real webhook receiver', () => {
+  const queueNamespace = `cfu_test_${randomBytes(4).toString('hex')}`;
+  const receiver = new WebhookReceiver();
+  let url: string;
+  let t: TestApp;
+  let center: TestCenter;
+  let secret: string;
+  let endpointId: string;
+
+  beforeAll(async () => {
+    url = await receiver.start();
+    t = await startTestApp({
+      queueNamespace,
+      env: {
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+        WEBHOOK_RETRY_SCALE: '0.001',
+        SWEEP_INTERVAL_SECONDS: '1',
+      },
+    });
+  });
+  beforeEach(async () => {
+    receiver.received.length = 0;
+    receiver.script = [];
+    center = await createCenter(t);
+    const endpoint = await t.http
+      .post('/v1/webhook-endpoints')
+      .set(center.auth)
+      .send({ url, eventTypes: ['followup.reminder'] })
+      .expect(201);
+    secret = endpoint.body.secret;
+    endpointId = endpoint.body.id;
+    await t.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
+    await t.http
+      .put('/v1/students/stu-1')
+      .set(center.auth)
+      .send({ ...studentBody(), timezone: middayZone() })
+      .expect(201);
+    await t.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
+    await t.http
+      .put('/v1/companies/cmp-1/contacts/ct-1')
+      .set(center.auth)
+      .send({ ...contactBody, name: '山田', title: '人事部' })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+    if (!process.env.TEST_REDIS_URL)
+      await t.app
+        .get(DataSource)
+        .query(`DROP SCHEMA IF EXISTS "${queueNamespace}" CASCADE`)
+        .catch(() => undefined);
+  });
+
+  const interviewHoursAgo = (hours: number) =>
+    t.http
+      .put('/v1/interactions/int-1')
+      .set(center.auth)
+      .send({
+        studentExternalId: 'stu-1',
+        companyExternalId: 'cmp-1',
+        kind: 'INTERVIEW',
+        occurredAt: new Date(Date.now() - hours * 3600_000).toISOString(),
+        contactExternalIds: ['ct-1'],
+        notes: '海外研修制度',
+      })
+      .expect(201);
+  const reminder = async () =>
+    (await t.http.get('/v1/reminders').query({ studentExternalId: 'stu-1' }).set(center.auth).expect(200))
+      .body.items[0];
+  const received = (count: number) =>
+    eventually(
+      () => Promise.resolve(receiver.received.length >= count ? receiver.received.slice(0, count) : undefined),
+      20000,
+      `${count} webhook(s)`,
+    );
+
+  it('delivers a due reminder once, signed, with the SPEC 5.3 payload and a Japanese draft; the reminder becomes SENT', async () => {
+    await interviewHoursAgo(3);
+    const [request] = await received(1);
+    const event = new Webhook(secret).verify(request.body, request.headers) as Record<string, unknown>;
+    const due = await reminder();
+    expect(request.headers['webhook-id']).toBe(`msg_${due.id}`);
+    expect(event).toEqual({
+      type: 'followup.reminder',
+      timestamp: expect.any(String),
+      data: {
+        reminderId: due.id,
+        center: { id: center.id },
+        student: {
+          externalId: 'stu-1',
+          name: '山田 太郎',
+          email: 'taro.yamada@student.example.ac.jp',
+          locale: 'ja',
+        },
+        items: [
+          {
+            gapId: due.items[0].gapId,
+            purpose: 'THANK_YOU',
+            urgency: 'DUE',
+            idealBy: expect.any(String),
+            overdueAt: expect.any(String),
+            interaction: { externalId: 'int-1', kind: 'INTERVIEW', occurredAt: expect.any(String) },
+            company: { externalId: 'cmp-1', name: '株式会社サンプル商事' },
+            contacts: [{ externalId: 'ct-1', name: '山田', title: '人事部' }],
+            draft: {
+              subject: expect.stringContaining('面接のお礼'),
+              text: expect.stringContaining('株式会社サンプル商事 人事部 山田様'),
+            },
+          },
+        ],
+      },
+    });
+    await eventually(
+      async () => ((await reminder()).status === 'SENT' ? true : undefined),
+      10000,
+      'the reminder to be SENT',
+    );
+    const deliveries = await t.http.get('/v1/webhook-deliveries').set(center.auth).expect(200);
+    expect(deliveries.body.items).toEqual([
+      expect.objectContaining({
+        status: 'SUCCEEDED',
+        webhookId: `msg_${due.id}`,
+        attempts: [expect.objectContaining({ statusCode: 200 })],
+      }),
+    ]);
+    const gaps = await t.http.get('/v1/students/stu-1/gaps').set(center.auth).expect(200);
+    expect(gaps.body.items[0]).toMatchObject({ remindersSent: 1, lastRemindedAt: expect.any(String) });
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('sends nothing when a follow-up was logged before the reminder fell due', async () => {
+    await interviewHoursAgo(1); // first nudge in an hour
+    const scheduled = await reminder();
+    await t.http
+      .put('/v1/follow-ups/fu-1')
+      .set(center.auth)
+      .send({ interactionExternalId: 'int-1', channel: 'PHONE', sentAt: new Date().toISOString() })
+      .expect(201);
+    await t.app.get(DispatchService).dispatch(scheduled.id); // even if its job fired now
+    expect(await reminder()).toMatchObject({ status: 'CANCELLED' });
+    expect(receiver.received).toEqual([]);
+  });
+
+  it('retries on failure along the (scaled) schedule and stops at the first 2xx; redelivery keeps the webhook-id', async () => {
+    receiver.script = [500, 503, 302];
+    await interviewHoursAgo(3);
+    const requests = await received(4);
+    expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
+    expect(gaps[1]).toBeGreaterThanOrEqual(250); // the second retry waits ~300 ms (5 min scaled)
+    const [delivery] = (await t.http.get('/v1/webhook-deliveries').set(center.auth).expect(200)).body.items;
+    expect(delivery.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 503, 302, 200]);
+    await eventually(async () => ((await reminder()).status === 'SENT' ? true : undefined), 10000, 'SENT');
+
+    await t.http.post(`/v1/webhook-deliveries/${delivery.id}/redeliver`).set(center.auth).expect(200);
+    const again = await received(5);
+    expect(again[4].headers['webhook-id']).toBe(requests[0].headers['webhook-id']);
+  });
+
+  it('a 410 disables the endpoint at once and fails the reminder', async () => {
+    receiver.script = [410];
+    await interviewHoursAgo(3);
+    await received(1);
+    await eventually(
+      async () => ((await reminder()).status === 'FAILED' ? true : undefined),
+      10000,
+      'FAILED',
+    );
+    const endpoint = await t.http.get(`/v1/webhook-endpoints/${endpointId}`).set(center.auth).expect(200);
+    expect(endpoint.body).toMatchObject({ disabled: true, disabledReason: expect.stringMatching(/410/) });
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('while a secret is rotated, each delivery verifies with either secret', async () => {
+    const rotated = await t.http
+      .post(`/v1/webhook-endpoints/${endpointId}/rotate-secret`)
+      .set(center.auth)
+      .expect(200);
+    await interviewHoursAgo(3);
+    const [request] = await received(1);
+    expect(() => new Webhook(secret).verify(request.body, request.headers)).not.toThrow();
+    expect(() => new Webhook(rotated.body.secret).verify(request.body, request.headers)).not.toThrow();
+  });
+
+  it('with the SSRF guard on, the connection to a loopback address is refused at connect time', async () => {
+    for (const target of [
+      url,
+      url.replace('127.0.0.1', 'localhost'),
+      'http://[::ffff:127.0.0.1]:9/x',
+      'http://169.254.169.254/x',
+      'http://10.0.0.1/x',
+    ]) {
+      const result = await postWebhook(target, {}, '{}', agentFor(target, false));
+      expect(result.statusCode).toBeNull();
+      expect(result.error).toMatch(/not allowed/);
+    }
+    const allowed = await postWebhook(url, {}, '{}', agentFor(url, true));
+    expect(allowed.statusCode).toBe(200);
+  });
+});
