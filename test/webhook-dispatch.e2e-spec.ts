@@ -84,7 +84,8 @@ describe('reminder dispatch to a real webhook receiver', () => {
       .body.items[0];
   const received = (count: number) =>
     eventually(
-      () => Promise.resolve(receiver.received.length >= count ? receiver.received.slice(0, count) : undefined),
+      () =>
+        Promise.resolve(receiver.received.length >= count ? receiver.received.slice(0, count) : undefined),
       20000,
       `${count} webhook(s)`,
     );
