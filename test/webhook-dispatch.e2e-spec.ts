@@ -142,6 +142,14 @@ describe('reminder dispatch to a real webhook receiver', () => {
     const gaps = await t.http.get('/v1/students/stu-1/gaps').set(center.auth).expect(200);
     expect(gaps.body.items[0]).toMatchObject({ remindersSent: 1, lastRemindedAt: expect.any(String) });
     expect(receiver.received).toHaveLength(1);
+
+    const metrics = (await t.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/webhook_delivery_attempts_total\{outcome="success"\} [1-9]/);
+    expect(metrics).toMatch(/reminder_transitions_total\{state="SENT"\} [1-9]/);
+    expect(metrics).toMatch(/webhook_delivery_latency_seconds_count [1-9]/);
+    expect(metrics).toMatch(/reminder_lateness_seconds_count [1-9]/);
+    expect(metrics).toMatch(/queue_jobs\{queue="deliveries",state="waiting"\} \d+/);
+    expect(metrics).toMatch(/reminders_scheduled\{due="true"\} \d+/);
   });
 
   it('sends nothing when a follow-up was logged before the reminder fell due', async () => {

@@ -6,6 +6,7 @@ import { HousekeepingScheduler } from './housekeeping.scheduler.js';
 import { HousekeepingService } from './housekeeping.service.js';
 import { queueConnection } from './queue-connection.js';
 import { QueueErrorLogger } from './queue-error.logger.js';
+import { QueueMetrics } from './queue-metrics.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import { QUEUES } from './queue-names.js';
 
@@ -26,7 +27,7 @@ export class JobsModule {
         BullModule.forRoot({ connection: queueConnection(runtime), prefix: runtime.queueNamespace }),
         queues,
       ],
-      providers: [HousekeepingService, QueueErrorLogger, ReminderScheduler, ...workerProviders],
+      providers: [HousekeepingService, QueueErrorLogger, QueueMetrics, ReminderScheduler, ...workerProviders],
       exports: [queues, ReminderScheduler],
     };
   }

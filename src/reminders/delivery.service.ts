@@ -6,6 +6,7 @@ import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { agentFor } from '../webhooks/ssrf-guard.js';
 import { signatureHeader } from '../webhooks/standard-webhooks.signer.js';
 import { openSecret } from '../webhooks/webhook-secret.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { postWebhook } from './webhook-sender.js';
 
@@ -41,6 +42,7 @@ export class DeliveryService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly scheduler: ReminderScheduler,
+    private readonly metrics: MetricsService,
   ) {}
 
   async attempt(deliveryId: string): Promise<void> {
@@ -87,6 +89,17 @@ export class DeliveryService {
       [delivery.id, now, result.statusCode, result.latencyMs, result.error],
     );
     const status = result.statusCode;
+    this.metrics.deliveryLatency.observe(result.latencyMs / 1000);
+    this.metrics.deliveryAttempts.inc({
+      outcome:
+        status === null
+          ? 'network_error'
+          : status >= 200 && status < 300
+            ? 'success'
+            : status === 410
+              ? 'gone'
+              : 'http_error',
+    });
     if (status !== null && status >= 200 && status < 300) return this.succeed(delivery, status);
     if (status === 410) {
       await this.dataSource.query(
@@ -111,12 +124,21 @@ export class DeliveryService {
       );
       // The reminder is SENT once every one of its deliveries succeeded.
       if (delivery.reminder_id) {
-        await manager.query(
-          `UPDATE reminders SET status = 'SENT', sent_at = now(), updated_at = now()
+        const [sent] = await manager.query<{ scheduled_at: Date }[]>(
+          `WITH sent AS (
+             UPDATE reminders SET status = 'SENT', sent_at = now(), updated_at = now()
            WHERE id = $1 AND status IN ('SCHEDULED', 'FAILED')
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.reminder_id = $1 AND d.status <> 'SUCCEEDED')`,
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.reminder_id = $1 AND d.status <> 'SUCCEEDED')
+             RETURNING scheduled_at
+           ) SELECT * FROM sent`,
           [delivery.reminder_id],
         );
+        if (sent) {
+          this.metrics.reminderTransitions.inc({ state: 'SENT' });
+          this.metrics.reminderLateness.observe(
+            Math.max(0, (Date.now() - sent.scheduled_at.getTime()) / 1000),
+          );
+        }
       }
     });
   }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { afterCommit, transactionWithRetry } from '../database/transaction.js';
 import { buildReminderPayload } from './reminder-payload.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 
 /**
@@ -19,6 +20,7 @@ export class DispatchService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: ReminderScheduler,
+    private readonly metrics: MetricsService,
   ) {}
 
   async dispatch(reminderId: string): Promise<void> {
