@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
+import { EscalationService } from '../src/reminders/escalation.service.js';
 import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
@@ -204,6 +205,60 @@ describe('reminder dispatch to a real webhook receiver', () => {
     const [request] = await received(1);
     expect(() => new Webhook(secret).verify(request.body, request.headers)).not.toThrow();
     expect(() => new Webhook(rotated.body.secret).verify(request.body, request.headers)).not.toThrow();
+  });
+
+  it('sends one escalation digest per advisor and local day, listing students whose gaps became OVERDUE', async () => {
+    const endpoint = await t.http
+      .post('/v1/webhook-endpoints')
+      .set(center.auth)
+      .send({ url, eventTypes: ['followup.escalation'] })
+      .expect(201);
+    await t.http
+      .put('/v1/advisors/adv-1')
+      .set(center.auth)
+      .send({ ...advisorBody, timezone: middayZone() })
+      .expect(200);
+    await interviewHoursAgo(72); // thank-you overdue since a day
+    const escalations = () => receiver.received.filter((r) => r.body.includes('"followup.escalation"'));
+    await Promise.all([1, 2, 3].map(() => t.app.get(EscalationService).run())); // as several workers would
+    const [digest] = await eventually(
+      async () => Promise.resolve(escalations().length ? escalations() : undefined),
+      20000,
+      'the digest',
+    );
+    const event = new Webhook(endpoint.body.secret).verify(digest.body, digest.headers) as {
+      data: Record<string, any>;
+    };
+    expect(event.data).toMatchObject({
+      center: { id: center.id },
+      advisor: { externalId: 'adv-1', name: advisorBody.name },
+      students: [
+        {
+          externalId: 'stu-1',
+          gaps: [
+            {
+              purpose: 'THANK_YOU',
+              urgency: 'OVERDUE',
+              interaction: { externalId: 'int-1' },
+              company: { name: '株式会社サンプル商事' },
+            },
+          ],
+        },
+      ],
+    });
+    await t.app.get(EscalationService).run();
+    // Exactly one digest was decided and one delivery created, however often the check ran.
+    const db = t.app.get(DataSource);
+    const digests = await db.query(`SELECT students FROM escalation_digests WHERE center_id = $1`, [
+      center.id,
+    ]);
+    expect(digests).toEqual([{ students: 1 }]);
+    const deliveries = await db.query(
+      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE center_id = $1 AND event_type = 'followup.escalation'`,
+      [center.id],
+    );
+    expect(deliveries[0].n).toBe(1);
+    expect(escalations()).toHaveLength(1);
   });
 
   it('with the SSRF guard on, the connection to a loopback address is refused at connect time', async () => {

@@ -11,6 +11,8 @@ export const REMINDER_JOBS = {
   dispatch: 'dispatch-reminder',
   /** Periodic: re-enqueue every reminder due and not dispatched, every delivery due and not in flight. */
   sweep: 'sweep',
+  /** Periodic: send the 09:00 escalation digest of every advisor for whom it is 09:00 or later today. */
+  escalate: 'escalate',
 } as const;
 
 export const DELIVERY_JOBS = {

@@ -2,11 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveriesProcessor } from './deliveries.processor.js';
 import { DeliveryService } from './delivery.service.js';
 import { DispatchService } from './dispatch.service.js';
+import { EscalationService } from './escalation.service.js';
 import { RemindersProcessor } from './reminders.processor.js';
 import { SweepScheduler } from './sweep.scheduler.js';
 import { SweepService } from './sweep.service.js';
 
-/** Sending what the engine scheduled: dispatch, webhook deliveries with retries, and the sweep (worker role). */
+/** Sending what the engine scheduled: dispatch, deliveries with retries, escalation digests, the sweep (worker role). */
 @Module({})
 export class RemindersModule {
   static forRoot(options: { runsWorkers: boolean }): DynamicModule {
@@ -17,6 +18,7 @@ export class RemindersModule {
             DispatchService,
             DeliveryService,
             SweepService,
+            EscalationService,
             RemindersProcessor,
             DeliveriesProcessor,
             SweepScheduler,
