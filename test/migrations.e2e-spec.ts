@@ -1,35 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { runMigrationsLocked } from '../src/database/migrate.js';
+import { freshDatabase } from './helpers/fresh-database.js';
 import { spawnBuilt } from './helpers/server-process.js';
-
-/** A new, empty database on the test server, so migrations start from nothing. */
-async function freshDatabase(): Promise<string> {
-  const server = process.env.TEST_DATABASE_URL!;
-  const name = `cfu_migrate_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-}
 
 describe('migrations', () => {
   it('three processes started at once migrate exactly once', async () => {
-    const databaseUrl = await freshDatabase();
+    const { url: databaseUrl, drop } = await freshDatabase(false);
     try {
       const processes = [1, 2, 3].map(() =>
         spawnBuilt('src/database/migrate.main.js', { DATABASE_URL: databaseUrl }),
@@ -48,12 +27,12 @@ describe('migrations', () => {
       expect(rows.rows).toHaveLength(MIGRATIONS.length);
       expect(rows.rows.every((r: { n: number }) => r.n === 1)).toBe(true);
     } finally {
-      await dropDatabase(databaseUrl);
+      await drop();
     }
   });
 
   it('every migration reverts cleanly and applies again', async () => {
-    const databaseUrl = await freshDatabase();
+    const { url: databaseUrl, drop } = await freshDatabase(false);
     const dataSource = new DataSource(dataSourceOptions(databaseUrl));
     await dataSource.initialize();
     try {
@@ -66,7 +45,7 @@ describe('migrations', () => {
       expect(await runMigrationsLocked(dataSource)).toHaveLength(MIGRATIONS.length);
     } finally {
       await dataSource.destroy();
-      await dropDatabase(databaseUrl);
+      await drop();
     }
   });
 });

@@ -6,6 +6,7 @@ import { EscalationService } from '../src/reminders/escalation.service.js';
 import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
+import { freshDatabase } from './helpers/fresh-database.js';
 import { createCenter, eventually, startTestApp, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -22,9 +23,15 @@ describe('reminder dispatch to a real webhook receiver', () => {
   let secret: string;
   let endpointId: string;
 
+  let database: { url: string; drop: () => Promise<void> };
+
   beforeAll(async () => {
     url = await receiver.start();
+    // Its own database and queue namespace: other tests' workers (guard on, full retry schedule) must not
+    // sweep up these reminders.
+    database = await freshDatabase(true);
     t = await startTestApp({
+      databaseUrl: database.url,
       queueNamespace,
       env: {
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -60,11 +67,7 @@ describe('reminder dispatch to a real webhook receiver', () => {
   afterAll(async () => {
     await t.close();
     await receiver.stop();
-    if (!process.env.TEST_REDIS_URL)
-      await t.app
-        .get(DataSource)
-        .query(`DROP SCHEMA IF EXISTS "${queueNamespace}" CASCADE`)
-        .catch(() => undefined);
+    await database.drop();
   });
 
   const interviewHoursAgo = (hours: number) =>

@@ -28,8 +28,11 @@ export class GapsService {
     const now = this.clock.now();
     const ids = [...new Set(studentIds)].sort();
     // One recompute per student at a time: a concurrent one waits here and then sees this one's writes, so
-    // neither can close a gap the other just derived. Locked in id order, so batches cannot deadlock here.
-    await manager.query(`SELECT 1 FROM students WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    // neither can close a gap the other just derived. Locked in id order; NO KEY UPDATE, so it does not
+    // conflict with the KEY SHARE locks that inserting interactions (foreign keys) takes on the same students.
+    await manager.query(`SELECT 1 FROM students WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [
+      ids,
+    ]);
     const policy = await loadPolicy(manager, centerId);
     const facts = await loadStudentFacts(manager, centerId, ids, now);
     const plans = new Map<string, StudentPlan>();

@@ -84,7 +84,9 @@ export class EscalationService {
          RETURNING id`,
         [advisor.center_id, `msg_esc_${advisor.id}_${advisor.local_date}`, JSON.stringify(payload), now],
       );
-      afterCommit(manager, () => this.scheduler.scheduleDeliveries(deliveries.map((d) => ({ id: d.id, attempts: 0, at: now }))));
+      afterCommit(manager, () =>
+        this.scheduler.scheduleDeliveries(deliveries.map((d) => ({ id: d.id, attempts: 0, at: now }))),
+      );
       return deliveries.length > 0;
     });
   }

@@ -25,6 +25,8 @@ export interface TestAppOptions {
   role?: 'all' | 'api' | 'worker';
   clock?: Clock;
   env?: Record<string, string>;
+  /** A database of the test's own (see freshDatabase), instead of the shared one. */
+  databaseUrl?: string;
   /** Overrides the Redis the tests use (e.g. one that does not answer). */
   redisUrl?: string;
   /** A queue namespace of the test's own, for tests that must know which process consumed a job. */
@@ -33,7 +35,7 @@ export interface TestAppOptions {
 
 /** The real application, in this process, on the services global-setup chose, with its own secrets. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = process.env.TEST_DATABASE_URL!;
+  const databaseUrl = options.databaseUrl ?? process.env.TEST_DATABASE_URL!;
   const redisUrl = options.redisUrl ?? (process.env.TEST_REDIS_URL || undefined);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
