@@ -230,7 +230,7 @@ describe('reminder dispatch to a real webhook receiver', () => {
       'the digest',
     );
     const event = new Webhook(endpoint.body.secret).verify(digest.body, digest.headers) as {
-      data: Record<string, any>;
+      data: Record<string, unknown>;
     };
     expect(event.data).toMatchObject({
       center: { id: center.id },
