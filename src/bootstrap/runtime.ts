@@ -58,7 +58,10 @@ export async function prepareRuntime(
       'starting',
     );
     await migrateDatabase(databaseUrl, logger);
-    return { runtime: { config, secrets, databaseUrl, queueBackend }, release };
+    return {
+      runtime: { config, secrets, databaseUrl, queueBackend, queueNamespace: config.queueNamespace },
+      release,
+    };
   } catch (error) {
     await release();
     throw error;

@@ -111,6 +111,16 @@ export class EnvVars {
   @Max(1, { message: 'must be a number greater than 0 and at most 1' })
   WEBHOOK_RETRY_SCALE: number = 1;
 
+  /**
+   * Keeps this deployment's queues apart from others sharing one Redis (key prefix) or one database (schema of
+   * BullMQ's PostgreSQL backend). Unset: BullMQ's defaults.
+   */
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,40}$/, {
+    message: 'must be 1–41 characters of a-z, 0-9 and _, not starting with a digit',
+  })
+  QUEUE_NAMESPACE?: string;
+
   /** How often workers sweep for reminders and deliveries that are due but have no job (lost or never enqueued). */
   @Transform(toInteger)
   @IsInt({ message: 'must be an integer between 1 and 3600' })
@@ -139,6 +149,7 @@ export const KNOWN_ENV_VARS = [
   'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
   'WEBHOOK_RETRY_SCALE',
   'SWEEP_INTERVAL_SECONDS',
+  'QUEUE_NAMESPACE',
   'LOG_LEVEL',
   'NODE_ENV',
 ] as const satisfies readonly (keyof EnvVars)[];

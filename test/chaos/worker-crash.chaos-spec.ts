@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { advisorBody, companyBody } from '../helpers/fixtures.js';
+import { freshDatabase } from '../helpers/fresh-database.js';
+import { spawnBuilt, type ServerProcess } from '../helpers/server-process.js';
+import { createCenter, eventually, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { middayZone, WebhookReceiver } from '../helpers/webhook-receiver.js';
+
+const REMINDERS = Number(process.env.CHAOS_REMINDERS ?? 2000);
+const SPREAD_MS = 30_000;
+
+/**
+ * Two worker processes deliver reminders falling due over ~30 s while one is SIGKILLed three times and Redis
+ * is flushed once. Afterwards every reminder reached the receiver (nothing lost), each under one webhook-id,
+ * and the number of duplicate deliveries is reported. PostgreSQL is the truth; the sweep rebuilds the queue.
+ */
+describe('worker crashes and a Redis flush lose no reminder', () => {
+  const namespace = `chaos_${randomBytes(4).toString('hex')}`;
+  const encryptionKey = randomBytes(32).toString('base64');
+  const receiver = new WebhookReceiver();
+  let database: { url: string; drop: () => Promise<void> };
+  let api: TestApp;
+  const workers: ServerProcess[] = [];
+
+  const workerEnv = () => ({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? '',
+    PROCESS_ROLE: 'worker',
+    PORT: '0',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfu-chaos-')),
+    ENCRYPTION_KEY: encryptionKey,
+    QUEUE_NAMESPACE: namespace,
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    SWEEP_INTERVAL_SECONDS: '2',
+    LOG_LEVEL: 'warn',
+  });
+
+  beforeAll(async () => {
+    const url = await receiver.start();
+    database = await freshDatabase(true);
+    api = await startTestApp({
+      role: 'api',
+      databaseUrl: database.url,
+      queueNamespace: namespace,
+      env: { ENCRYPTION_KEY: encryptionKey, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
+    });
+    const center = await createCenter(api);
+    await api.http
+      .post('/v1/webhook-endpoints')
+      .set(center.auth)
+      .send({ url, eventTypes: ['followup.reminder'] })
+      .expect(201);
+    await api.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
+    await api.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
+    const zone = middayZone();
+    for (let start = 0; start < REMINDERS; start += 1000) {
+      const ids = Array.from({ length: Math.min(1000, REMINDERS - start) }, (_, i) => start + i);
+      const students = ids.map((i) => ({
+        externalId: `s-${i}`,
+        name: `学生${i}`,
+        email: `s${i}@student.example.ac.jp`,
+        locale: 'ja',
+        timezone: zone,
+        advisorExternalId: 'adv-1',
+      }));
+      await api.http.post('/v1/students/bulk').set(center.auth).send({ items: students }).expect(200);
+    }
+    // Each student's first nudge (end + 3 h) falls due over the next 30 seconds.
+    const base = Date.now() - 3 * 3600_000 + 5_000;
+    for (let start = 0; start < REMINDERS; start += 1000) {
+      const ids = Array.from({ length: Math.min(1000, REMINDERS - start) }, (_, i) => start + i);
+      const items = ids.map((i) => ({
+        externalId: `int-${i}`,
+        studentExternalId: `s-${i}`,
+        companyExternalId: 'cmp-1',
+        kind: 'INFO_SESSION', // one thank-you nudge at end + 3 h, no check-ins
+        occurredAt: new Date(base + Math.floor((i * SPREAD_MS) / REMINDERS)).toISOString(),
+      }));
+      await api.http.post('/v1/interactions/bulk').set(center.auth).send({ items }).expect(200);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+    await api.close();
+    await receiver.stop();
+    await database.drop();
+  });
+
+  it('delivers every reminder at least once, each under a single webhook-id', async () => {
+    const db = api.app.get(DataSource);
+    const scheduled = (
+      await db.query(`SELECT count(*)::int AS n FROM reminders WHERE status = 'SCHEDULED'`)
+    )[0].n;
+    expect(scheduled).toBe(REMINDERS);
+
+    workers.push(spawnBuilt('src/main.js', workerEnv()), spawnBuilt('src/main.js', workerEnv()));
+    const started = Date.now();
+    const at = (ms: number) =>
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, started + ms - Date.now())));
+    for (const [index, when] of [6_000, 13_000, 22_000].entries()) {
+      await at(when);
+      const victim = workers[index % 2];
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      workers[index % 2] = spawnBuilt('src/main.js', workerEnv());
+      if (index === 1 && process.env.TEST_REDIS_URL) {
+        const redis = new Redis(process.env.TEST_REDIS_URL);
+        const keys = await redis.keys(`${namespace}:*`);
+        if (keys.length) await redis.del(...keys); // this deployment's whole queue state is gone
+        redis.disconnect();
+      }
+    }
+
+    await eventually(
+      async () => {
+        const [row] = await db.query(
+          `SELECT count(*) FILTER (WHERE status <> 'SENT')::int AS pending FROM reminders`,
+        );
+        return row.pending === 0 ? true : undefined;
+      },
+      120_000,
+      'every reminder to be SENT',
+    );
+    const idsByReminder = new Map<string, Set<string>>();
+    for (const request of receiver.received) {
+      const reminderId = (JSON.parse(request.body) as { data: { reminderId: string } }).data.reminderId;
+      idsByReminder.set(
+        reminderId,
+        (idsByReminder.get(reminderId) ?? new Set()).add(request.headers['webhook-id']),
+      );
+    }
+    const lost = REMINDERS - idsByReminder.size;
+    const duplicates = receiver.received.length - idsByReminder.size;
+    process.stdout.write(
+      `\nchaos: ${REMINDERS} reminders, lost ${lost}, duplicate deliveries ${duplicates}\n`,
+    );
+    expect(lost).toBe(0);
+    for (const ids of idsByReminder.values()) expect(ids.size).toBe(1);
+  }, 240_000);
+});
