@@ -12,7 +12,10 @@ export interface BenchServer {
 }
 
 /** The built service as its own process (PROCESS_ROLE=api), so the load generator does not share its CPU time. */
-export async function startBenchServer(databaseUrl: string): Promise<BenchServer> {
+export async function startBenchServer(
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchServer> {
   const port = await freePort();
   const adminKey = randomBytes(32).toString('base64url');
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the service to <dir> (open it in Chrome DevTools).
@@ -35,6 +38,7 @@ export async function startBenchServer(databaseUrl: string): Promise<BenchServer
         ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
+        ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

@@ -36,7 +36,7 @@ describe('reminder dispatch to a real webhook receiver', () => {
       env: {
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         WEBHOOK_RETRY_SCALE: '0.001',
-        SWEEP_INTERVAL_SECONDS: '1',
+        SWEEP_INTERVAL_SECONDS: '3600',
       },
     });
   });

@@ -25,8 +25,15 @@ export async function transactionWithRetry<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    const callbacks: AfterCommit[] = [];
     try {
-      return await dataSource.transaction(work);
+      const result = await dataSource.transaction((manager) => {
+        afterCommitCallbacks.set(manager, callbacks);
+        return work(manager);
+      });
+      // Side effects after commit; a failure here only delays work until the next sweep.
+      for (const callback of callbacks) await callback().catch(() => undefined);
+      return result;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;

@@ -7,6 +7,10 @@ import { buildReminderPayload } from './reminder-payload.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 
+/** The reminder's center has an enabled endpoint subscribed to reminders (SQL condition on `r`). */
+export const SUBSCRIBED_ENDPOINT = `SELECT 1 FROM webhook_endpoints e
+  WHERE e.center_id = r.center_id AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL`;
+
 /**
  * Turns a due reminder into deliveries, once: the reminder is claimed with a conditional update, its gaps are
  * re-checked (a follow-up logged a second ago cancels it), and one delivery per subscribed endpoint is written
@@ -28,13 +32,16 @@ export class DispatchService {
     await transactionWithRetry(this.dataSource, async (manager) => {
       const [reminder] = await manager.query<{ center_id: string }[]>(
         `WITH claimed AS (
-           UPDATE reminders SET dispatched_at = $2, updated_at = now()
-           WHERE id = $1 AND status = 'SCHEDULED' AND dispatched_at IS NULL AND scheduled_at <= $2
-           RETURNING center_id
+           UPDATE reminders r SET dispatched_at = $2, updated_at = now()
+           WHERE r.id = $1 AND r.status = 'SCHEDULED' AND r.dispatched_at IS NULL AND r.scheduled_at <= $2
+             AND EXISTS (${SUBSCRIBED_ENDPOINT})
+           RETURNING r.center_id
          ) SELECT * FROM claimed`,
         [reminderId, now],
       );
-      if (!reminder) return; // not due (rescheduled later), already dispatched, or no longer scheduled
+      // Not due (rescheduled later), already dispatched, no longer scheduled, or nowhere to send it yet (it
+      // stays SCHEDULED and goes out once the center registers an endpoint).
+      if (!reminder) return;
       const payload = await buildReminderPayload(manager, reminderId, reminder.center_id, now);
       if (!payload) {
         await this.finish(manager, reminderId, 'CANCELLED', 'its gaps were no longer open when it fell due');

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { SUBSCRIBED_ENDPOINT } from './dispatch.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 
 const SWEEP_LIMIT = 5000;
@@ -24,8 +25,9 @@ export class SweepService {
   async sweep(): Promise<{ reminders: number; deliveries: number }> {
     const now = this.clock.now();
     const reminders = await this.dataSource.query<{ id: string; scheduled_at: Date }[]>(
-      `SELECT id, scheduled_at FROM reminders WHERE status = 'SCHEDULED' AND dispatched_at IS NULL AND scheduled_at <= $1
-       ORDER BY scheduled_at LIMIT $2`,
+      `SELECT r.id, r.scheduled_at FROM reminders r
+       WHERE r.status = 'SCHEDULED' AND r.dispatched_at IS NULL AND r.scheduled_at <= $1 AND EXISTS (${SUBSCRIBED_ENDPOINT})
+       ORDER BY r.scheduled_at LIMIT $2`,
       [now, SWEEP_LIMIT],
     );
     const deliveries = await this.dataSource.query<{ id: string; attempts: number; next_attempt_at: Date }[]>(
