@@ -124,7 +124,7 @@ describe('worker crashes and a Redis flush lose no reminder', () => {
         );
         return row.pending === 0 ? true : undefined;
       },
-      120_000,
+      180_000,
       'every reminder to be SENT',
     );
     const idsByReminder = new Map<string, Set<string>>();
