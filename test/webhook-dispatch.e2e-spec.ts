@@ -199,6 +199,28 @@ describe('reminder dispatch to a real webhook receiver', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('disables an endpoint that has failed every delivery for 5 days', async () => {
+    receiver.script = [500];
+    // The endpoint has been failing since 6 days ago; one more failure is enough.
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE webhook_endpoints SET failing_since = now() - interval '6 days' WHERE id = $1`, [
+        endpointId,
+      ]);
+    await interviewHoursAgo(3);
+    await received(1);
+    await eventually(
+      async () => ((await reminder()).status === 'FAILED' ? true : undefined),
+      10000,
+      'FAILED',
+    );
+    const endpoint = await t.http.get(`/v1/webhook-endpoints/${endpointId}`).set(center.auth).expect(200);
+    expect(endpoint.body).toMatchObject({
+      disabled: true,
+      disabledReason: 'every delivery failed for 5 days',
+    });
+  });
+
   it('while a secret is rotated, each delivery verifies with either secret', async () => {
     const rotated = await t.http
       .post(`/v1/webhook-endpoints/${endpointId}/rotate-secret`)
