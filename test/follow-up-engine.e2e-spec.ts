@@ -187,6 +187,18 @@ describe('follow-up engine through the REST API (real database, injected clock)'
     expect(total).toBe(64);
   });
 
+  it('answers a forged list cursor with 400, not a database error', async () => {
+    const forged = (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url');
+    for (const path of ['/v1/reminders', '/v1/webhook-deliveries']) {
+      for (const cursor of [forged('garbage'), forged('2026-11-26T00:00:00Z|not-a-uuid'), forged('')]) {
+        const response = await t.http.get(path).query({ cursor }).set(center.auth).expect(400);
+        expect(response.body.errors).toEqual([
+          { path: 'cursor', message: 'is not a cursor this API returned' },
+        ]);
+      }
+    }
+  });
+
   it('rejects bad policies with 400 and changes nothing', async () => {
     for (const body of [
       { firstNudgeAfter: 'PT24H', idealWithin: 'PT24H', overdueAfter: 'PT48H' },

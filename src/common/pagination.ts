@@ -46,6 +46,27 @@ export function decodeCursor(cursor: string | undefined): string | null {
   throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** For lists ordered by (instant, id): the key of a row, to pass to toPage. */
+export function instantIdKey(instant: string, id: string): string {
+  return `${instant}|${id}`;
+}
+
+/**
+ * The (instant, id) position a cursor from instantIdKey points after, checked before it reaches SQL: a cursor
+ * that decodes but does not hold one is a 400 like any other bad cursor.
+ */
+export function decodeInstantIdCursor(cursor: string | undefined): { at: string | null; id: string | null } {
+  const after = decodeCursor(cursor);
+  if (after === null) return { at: null, id: null };
+  const [at, id] = after.split('|');
+  if (!at || Number.isNaN(Date.parse(at)) || !UUID.test(id ?? '')) {
+    throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+  }
+  return { at, id };
+}
+
 /** Query one row more than asked, to know whether there is a next page without a count. */
 export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {
   const items = rows.slice(0, limit);

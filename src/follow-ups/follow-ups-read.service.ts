@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import { decodeInstantIdCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
 import { urgencyAt } from './domain/gaps.js';
 import type { GapResource, ReminderQuery, ReminderResource } from './read.dto.js';
 
@@ -49,8 +49,7 @@ export class FollowUpsReadService {
   /** Reminders by scheduled time (then id), filtered by student and status, as keyset pages. */
   async reminders(centerId: string, query: ReminderQuery): Promise<Page<ReminderResource>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(query.cursor);
-    const [afterAt, afterId] = after ? after.split('|') : [null, null];
+    const after = decodeInstantIdCursor(query.cursor);
     const rows = await this.dataSource.query<(ReminderResource & { externalId: string })[]>(
       `SELECT r.id, s.external_id AS "studentExternalId", r.status, r.scheduled_at AS "scheduledAt", r.sent_at AS "sentAt",
               r.cancel_reason AS "cancelReason", r.why,
@@ -66,7 +65,7 @@ export class FollowUpsReadService {
          AND ($4::timestamp IS NULL OR (r.scheduled_at AT TIME ZONE 'UTC', r.id) > ($4::timestamp, $5::uuid))
        ORDER BY r.scheduled_at, r.id
        LIMIT $6`,
-      [centerId, query.studentExternalId ?? null, query.status ?? null, afterAt, afterId, limit + 1],
+      [centerId, query.studentExternalId ?? null, query.status ?? null, after.at, after.id, limit + 1],
     );
     const page = toPage(rows, limit, (row) => row.externalId);
     return {

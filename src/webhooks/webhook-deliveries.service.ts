@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/app-error.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import {
+  decodeInstantIdCursor,
+  DEFAULT_PAGE_SIZE,
+  instantIdKey,
+  toPage,
+  type Page,
+} from '../common/pagination.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import type { DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
 
@@ -24,16 +30,14 @@ export class WebhookDeliveriesService {
   /** Newest first, keyset-paged, optionally by status; each with its attempts. */
   async list(centerId: string, query: DeliveryQuery): Promise<Page<DeliveryResource>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(query.cursor);
-    const [afterAt, afterId] = after ? after.split('|') : [null, null];
+    const after = decodeInstantIdCursor(query.cursor);
     const rows = await this.dataSource.query<(DeliveryResource & { key: string })[]>(
       `SELECT * FROM (${SELECT} AND ($2::text IS NULL OR d.status = $2)
          AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
          ORDER BY d.created_at DESC, d.id DESC LIMIT $5) page`,
-      [centerId, query.status ?? null, afterAt, afterId, limit + 1],
+      [centerId, query.status ?? null, after.at, after.id, limit + 1],
     );
-    const page = toPage(rows, limit, (row) => `${new Date(row.createdAt).toISOString()}|${row.id}`);
-    return page;
+    return toPage(rows, limit, (row) => instantIdKey(new Date(row.createdAt).toISOString(), row.id));
   }
 
   async get(centerId: string, id: string): Promise<DeliveryResource> {
