@@ -3,6 +3,7 @@ import { Directory1764201600000 } from './1764201600000-Directory.js';
 import { FollowUpEngine1764288000000 } from './1764288000000-FollowUpEngine.js';
 import { Webhooks1764374400000 } from './1764374400000-Webhooks.js';
 import { EscalationDigests1764460800000 } from './1764460800000-EscalationDigests.js';
+import { AdvisorApi1764547200000 } from './1764547200000-AdvisorApi.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   FollowUpEngine1764288000000,
   Webhooks1764374400000,
   EscalationDigests1764460800000,
+  AdvisorApi1764547200000,
 ];

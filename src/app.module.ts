@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AdvisorsApiModule } from './advisors-api/advisors-api.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { CentersModule } from './centers/centers.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { InteractionsModule } from './interactions/interactions.module.js';
@@ -19,6 +20,8 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { httpLoggingOptions } from './logging/logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { StatementCounter } from './database/statement-counter.js';
 import { RemindersModule } from './reminders/reminders.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -64,7 +67,14 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(options),
         LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(logger) }),
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl)),
+        TypeOrmModule.forRootAsync({
+          imports: [MetricsModule],
+          inject: [MetricsService],
+          useFactory: (metrics: MetricsService) => ({
+            ...dataSourceOptions(runtime.databaseUrl),
+            logger: new StatementCounter(metrics.sqlStatements),
+          }),
+        }),
         JobsModule.forRoot(runtime),
         MetricsModule,
         HealthModule,
@@ -72,6 +82,7 @@ export class AppModule {
         RemindersModule.forRoot({ runsWorkers }),
         ...(servesApi
           ? [
+              AuditModule,
               CentersModule,
               DirectoryModule,
               InteractionsModule,

@@ -1,10 +1,30 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import type { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../common/clock.js';
 import type { Runtime } from '../config/runtime.js';
+import { FollowUpsModule } from '../follow-ups/follow-ups.module.js';
+import { InteractionsModule } from '../interactions/interactions.module.js';
+import type { AdvisorContext } from './advisor-context.js';
+import { AdvisorAuthModule } from './auth/advisor-auth.module.js';
+import { AdvisorAuthService } from './auth/advisor-auth.service.js';
+import { RateLimitService } from './auth/rate-limit.service.js';
+import { formatGraphqlError } from './graphql-errors.js';
+import { HARDENING_RULES } from './graphql-hardening.js';
+import { AdvisorActionsService } from './queries/advisor-actions.service.js';
+import { AdvisorQueriesService } from './queries/advisor-queries.service.js';
+import { FollowUpStatsService } from './queries/follow-up-stats.service.js';
+import { createLoaders } from './queries/loaders.js';
 import { RESOLVERS } from './resolvers.js';
 
-/** The advisors' GraphQL API at /graphql, code-first; `npm run schema:print` keeps schema.graphql in step. */
+/**
+ * The advisors' GraphQL API at /graphql, code-first; `npm run schema:print` keeps schema.graphql in step.
+ * Authentication, rate limiting and the per-request loaders are set up in the context, before any resolver
+ * runs; scoping lives in the services (Nest guards would not run for field resolvers).
+ */
 @Module({})
 export class AdvisorsApiModule {
   static forRoot(runtime: Runtime): DynamicModule {
@@ -12,18 +32,39 @@ export class AdvisorsApiModule {
     return {
       module: AdvisorsApiModule,
       imports: [
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        AdvisorAuthModule,
+        FollowUpsModule,
+        InteractionsModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          path: '/graphql',
-          autoSchemaFile: true,
-          sortSchema: true,
-          graphiql: false,
-          introspection: !production,
-          includeStacktraceInErrorResponses: false,
-          allowBatchedHttpRequests: false,
+          imports: [AdvisorAuthModule],
+          inject: [AdvisorAuthService, RateLimitService, getDataSourceToken(), CLOCK],
+          useFactory: (
+            auth: AdvisorAuthService,
+            limits: RateLimitService,
+            dataSource: DataSource,
+            clock: Clock,
+          ) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            graphiql: false,
+            introspection: !production,
+            hideSchemaDetailsFromClientErrors: production, // no "Did you mean …?" field suggestions
+            includeStacktraceInErrorResponses: false,
+            allowBatchedHttpRequests: false,
+            validationRules: HARDENING_RULES,
+            formatError: formatGraphqlError(new Logger('GraphQL')),
+            context: async ({ req }: { req: Request & { id?: string } }): Promise<AdvisorContext> => {
+              const viewer = await auth.authenticate(req.headers.authorization, req.id ?? null);
+              await limits.consume(viewer.rateKey);
+              const now = clock.now();
+              return { req, viewer, now, loaders: createLoaders(dataSource, viewer, now) };
+            },
+          }),
         }),
       ],
-      providers: RESOLVERS,
+      providers: [...RESOLVERS, AdvisorQueriesService, FollowUpStatsService, AdvisorActionsService],
     };
   }
 }

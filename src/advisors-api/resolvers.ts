@@ -1,4 +1,24 @@
+import { AdvisorMutationsResolver } from './resolvers/advisor-mutations.resolver.js';
+import { AdvisorQueriesResolver } from './resolvers/advisor-queries.resolver.js';
+import {
+  AdvisorFiguresResolver,
+  GapResolver,
+  InteractionResolver,
+  ResolvedGapResolver,
+  StudentGapsResolver,
+  StudentResolver,
+} from './resolvers/relations.resolver.js';
 import { ServiceInfoResolver } from './service-info.resolver.js';
 
 /** Every resolver of the advisor API: the app module and the schema printer both use this list. */
-export const RESOLVERS = [ServiceInfoResolver];
+export const RESOLVERS = [
+  ServiceInfoResolver,
+  AdvisorQueriesResolver,
+  AdvisorMutationsResolver,
+  StudentGapsResolver,
+  StudentResolver,
+  GapResolver,
+  ResolvedGapResolver,
+  InteractionResolver,
+  AdvisorFiguresResolver,
+];

@@ -16,6 +16,7 @@ export interface AppConfig {
   webhookAllowPrivateNetworks: boolean;
   webhookRetryScale: number;
   sweepIntervalSeconds: number;
+  graphqlRateLimitPerMinute: number;
   queueNamespace?: string;
   logLevel: EnvVars['LOG_LEVEL'];
   production: boolean;
@@ -56,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     webhookAllowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     webhookRetryScale: vars.WEBHOOK_RETRY_SCALE,
     sweepIntervalSeconds: vars.SWEEP_INTERVAL_SECONDS,
+    graphqlRateLimitPerMinute: vars.GRAPHQL_RATE_LIMIT_PER_MINUTE,
     queueNamespace: vars.QUEUE_NAMESPACE,
     logLevel: vars.LOG_LEVEL,
     production: vars.NODE_ENV === 'production',

@@ -128,6 +128,13 @@ export class EnvVars {
   @Max(3600, { message: 'must be an integer between 1 and 3600' })
   SWEEP_INTERVAL_SECONDS: number = 30;
 
+  /** GraphQL requests each token (advisor JWT or API key) may make per minute, across all processes. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer between 1 and 100000' })
+  @Min(1, { message: 'must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'must be an integer between 1 and 100000' })
+  GRAPHQL_RATE_LIMIT_PER_MINUTE: number = 600;
+
   @IsIn(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -149,6 +156,7 @@ export const KNOWN_ENV_VARS = [
   'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
   'WEBHOOK_RETRY_SCALE',
   'SWEEP_INTERVAL_SECONDS',
+  'GRAPHQL_RATE_LIMIT_PER_MINUTE',
   'QUEUE_NAMESPACE',
   'LOG_LEVEL',
   'NODE_ENV',

@@ -1,11 +1,14 @@
 import { Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiNoContentResponse } from '@nestjs/swagger';
+import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import { ResourceController } from '../common/resource.controller.js';
 import { StudentBody, StudentBulkItem, StudentPage, StudentResource } from './student.dto.js';
 import { StudentsService } from './students.service.js';
 
+// GETs of one student or a page of them are reads of student records: audited.
+@AuditsStudentReads('rest:students.read', 'response')
 export class StudentsController extends ResourceController({
   path: 'v1/students',
   tag: 'students',

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import { ValidationFailedError } from '../common/app-error.js';
 import { ExternalIdPipe } from '../common/external-id.js';
@@ -29,6 +30,7 @@ export class FollowUpsController {
   ) {}
 
   @Get('students/:externalId/gaps')
+  @AuditsStudentReads('rest:students.gaps', 'path')
   @ApiOkResponse({
     type: GapList,
     description: "The student's follow-up gaps, most urgent first; urgency is computed at request time",

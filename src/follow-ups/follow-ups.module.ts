@@ -2,11 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { FollowUpsController } from './follow-ups.controller.js';
 import { FollowUpsProcessor } from './follow-ups.processor.js';
 import { FollowUpsReadService } from './follow-ups-read.service.js';
+import { GapDecisionsService } from './gap-decisions.service.js';
 import { GapsService } from './gaps.service.js';
 import { PoliciesService } from './policies.service.js';
 
 /** The follow-up engine's services; the domain rules live in ./domain and import nothing from here. */
-@Module({ providers: [GapsService], exports: [GapsService] })
+@Module({ providers: [GapsService, GapDecisionsService], exports: [GapsService, GapDecisionsService] })
 export class FollowUpsModule {
   /** The REST routes (api role) and the background recompute (worker role). */
   static forRoot(options: { servesApi: boolean; runsWorkers: boolean }): DynamicModule {
@@ -17,9 +18,10 @@ export class FollowUpsModule {
         GapsService,
         PoliciesService,
         FollowUpsReadService,
+        GapDecisionsService,
         ...(options.runsWorkers ? [FollowUpsProcessor] : []),
       ],
-      exports: [GapsService],
+      exports: [GapsService, GapDecisionsService],
     };
   }
 }

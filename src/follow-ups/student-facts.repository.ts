@@ -27,7 +27,8 @@ export async function loadStudentFacts(
         followUps: [],
         nudgesSent: [],
         lastRemindedAt: null,
-        dismissedGapIds: new Set<string>(),
+        dismissedGaps: new Map<string, string>(),
+        snoozedUntil: new Map<string, Date>(),
       },
     ]),
   );
@@ -92,10 +93,28 @@ export async function loadStudentFacts(
       student.lastRemindedAt = s.at;
   }
 
-  const dismissed = await manager.query<{ id: string; student_id: string }[]>(
-    `SELECT id, student_id FROM gaps WHERE student_id = ANY($1::uuid[]) AND state = 'DISMISSED'`,
-    [ids],
+  // An advisor's decisions on gaps (GraphQL dismissGap / snoozeGap) outlive every recompute.
+  const decided = await manager.query<
+    {
+      id: string;
+      student_id: string;
+      state: string;
+      state_reason: string | null;
+      snoozed_until: Date | null;
+    }[]
+  >(
+    `SELECT id, student_id, state, state_reason, snoozed_until FROM gaps
+     WHERE student_id = ANY($1::uuid[]) AND (state = 'DISMISSED' OR snoozed_until > $2)`,
+    [ids, now],
   );
-  for (const d of dismissed) (facts.get(d.student_id)!.dismissedGapIds as Set<string>).add(d.id);
+  for (const gap of decided) {
+    const student = facts.get(gap.student_id)!;
+    if (gap.state === 'DISMISSED')
+      (student.dismissedGaps as Map<string, string>).set(
+        gap.id,
+        gap.state_reason ?? 'dismissed by an advisor',
+      );
+    if (gap.snoozed_until) (student.snoozedUntil as Map<string, Date>).set(gap.id, gap.snoozed_until);
+  }
   return facts;
 }

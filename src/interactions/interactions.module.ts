@@ -10,5 +10,6 @@ import { InteractionsService } from './interactions.service.js';
   imports: [FollowUpsModule],
   controllers: [InteractionsController, FollowUpsController],
   providers: [InteractionsService, FollowUpsService],
+  exports: [FollowUpsService],
 })
 export class InteractionsModule {}

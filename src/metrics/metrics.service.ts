@@ -42,6 +42,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly sqlStatements = new Counter({
+    name: 'db_statements_total',
+    help: 'SQL statements this process sent to PostgreSQL (transaction control included)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -11,8 +11,10 @@ export interface StudentFacts {
   nudgesSent: { gapId: string; number: number; at: Date }[];
   /** When the student was last actually reminded (a SENT reminder), for the 4-hour spacing. */
   lastRemindedAt: Date | null;
-  /** Gaps an advisor dismissed: they stay DISMISSED and are never nudged. */
-  dismissedGapIds: ReadonlySet<string>;
+  /** Gaps an advisor dismissed, with the advisor's reason: they stay DISMISSED and are never nudged. */
+  dismissedGaps: ReadonlyMap<string, string>;
+  /** Gaps an advisor snoozed: no nudge for them before this instant. */
+  snoozedUntil: ReadonlyMap<string, Date>;
 }
 
 export interface InteractionFacts {

@@ -47,11 +47,12 @@ export function deriveGaps(facts: StudentFacts, policy: Policy, now: DateTime): 
       ...thankYouGap(interaction, policy, followUps),
       ...checkInGaps(interaction, policy, followUps, facts, now),
     ];
-    return gaps.map((gap) =>
-      facts.dismissedGapIds.has(gap.id) && gap.state === 'OPEN'
-        ? { ...gap, state: 'DISMISSED' as const, stateReason: 'dismissed by an advisor', nudges: [] }
-        : gap,
-    );
+    return gaps.map((gap) => {
+      const reason = facts.dismissedGaps.get(gap.id);
+      return reason !== undefined && gap.state === 'OPEN'
+        ? { ...gap, state: 'DISMISSED' as const, stateReason: reason, nudges: [] }
+        : gap;
+    });
   });
 }
 

@@ -61,7 +61,12 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
     // Several nudges already past due (late data, a recompute after downtime) become one nudge now.
     const past = pending.filter((n) => n.dueAt <= now);
     const wish = past.length ? past[past.length - 1] : pending[0];
-    const dueAt = past.length ? now : wish.dueAt;
+    // A snoozed gap is not nudged before the advisor's instant; quiet hours never pull it back before that.
+    const snoozed = facts.snoozedUntil.get(gap.id);
+    const notBefore =
+      snoozed && snoozed > now.toJSDate() ? DateTime.fromJSDate(snoozed, { zone: 'utc' }) : now;
+    const wished = past.length ? now : wish.dueAt;
+    const dueAt = wished < notBefore ? notBefore : wished;
     candidates.push({
       gap,
       number: wish.number,
@@ -69,7 +74,7 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       anchor: wish.anchor,
       dueAt: wish.dueAt,
       caughtUp: past.length > 0,
-      placement: placeInDeliveryWindow(dueAt, zone, gap.overdueAt, now),
+      placement: placeInDeliveryWindow(dueAt, zone, gap.overdueAt, notBefore),
     });
   }
   candidates.sort(

@@ -36,7 +36,8 @@ export function student(fields: Partial<StudentFacts> = {}): StudentFacts {
     followUps: [],
     nudgesSent: [],
     lastRemindedAt: null,
-    dismissedGapIds: new Set(),
+    dismissedGaps: new Map(),
+    snoozedUntil: new Map(),
     ...fields,
   };
 }

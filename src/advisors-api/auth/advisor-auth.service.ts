@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import type { DataSource } from 'typeorm';
+import { ApiKeysService } from '../../centers/api-keys.service.js';
+import { RUNTIME, type Runtime } from '../../config/runtime.js';
+import { unauthenticated } from '../graphql-errors.js';
+import type { Viewer } from './viewer.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `Authorization: Bearer <token>` → Viewer. A token is either an HS256 JWT issued by the portal (claims `sub`
+ * advisor externalId, `center`, `role`, `exp`) or a center API key, which acts as a director. Anything else,
+ * expired, badly signed, or naming an advisor the center does not have, is UNAUTHENTICATED (HTTP 401).
+ */
+@Injectable()
+export class AdvisorAuthService {
+  private readonly jwtKey: Uint8Array;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.jwtKey = new TextEncoder().encode(runtime.secrets.advisorJwtSecret);
+  }
+
+  async authenticate(authorization: string | undefined, requestId: string | null): Promise<Viewer> {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw unauthenticated('Missing token: send Authorization: Bearer <advisor JWT or API key>.');
+    if (token.startsWith('cfk_')) {
+      const key = await this.apiKeys.authenticate(token);
+      if (!key) throw unauthenticated('The API key is not valid or has been revoked.');
+      const actor = `api-key:${key.apiKeyId}`;
+      return {
+        centerId: key.centerId,
+        role: 'director',
+        caseloadOf: null,
+        advisorExternalId: null,
+        rateKey: actor,
+        audit: { centerId: key.centerId, actor, role: 'director', requestId },
+      };
+    }
+    const claims = await this.verify(token);
+    const [advisor] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM advisors WHERE center_id = $1 AND external_id = $2`,
+      [claims.center, claims.sub],
+    );
+    if (!advisor) throw unauthenticated('The token names an advisor this center does not have.');
+    const actor = `advisor:${claims.sub}`;
+    return {
+      centerId: claims.center,
+      role: claims.role,
+      caseloadOf: claims.role === 'advisor' ? advisor.id : null,
+      advisorExternalId: claims.sub,
+      rateKey: `${claims.center}:${actor}`,
+      audit: { centerId: claims.center, actor, role: claims.role, requestId },
+    };
+  }
+
+  private async verify(token: string): Promise<{ sub: string; center: string; role: Viewer['role'] }> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwtKey, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'center', 'role', 'exp'],
+      }));
+    } catch (error) {
+      throw unauthenticated(
+        error instanceof joseErrors.JWTExpired
+          ? 'The token has expired.'
+          : error instanceof joseErrors.JWTClaimValidationFailed
+            ? `The token's claims are not valid: ${error.message}.`
+            : 'The token is not a valid HS256 JWT signed with ADVISOR_JWT_SECRET.',
+      );
+    }
+    const { sub, center, role } = payload;
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128)
+      throw unauthenticated('The token claim sub must be an advisor externalId.');
+    if (typeof center !== 'string' || !UUID.test(center))
+      throw unauthenticated('The token claim center must be a center id.');
+    if (role !== 'advisor' && role !== 'director')
+      throw unauthenticated('The token claim role must be advisor or director.');
+    return { sub, center, role };
+  }
+}

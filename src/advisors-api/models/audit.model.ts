@@ -1,0 +1,20 @@
+import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+
+@ObjectType({ description: 'One read of a student record (append-only; ids only, no personal values).' })
+export class AuditEntry {
+  @Field(() => ID) id!: string;
+  @Field({ description: '`api-key:<id>` or `advisor:<externalId>`.' }) actor!: string;
+  @Field({ description: 'portal, advisor or director.' }) role!: string;
+  @Field(() => String, { nullable: true, description: 'Null once the student was erased.' })
+  studentExternalId!: string | null;
+  @Field() operation!: string;
+  @Field(() => String, { nullable: true }) requestId!: string | null;
+  @Field(() => GraphQLISODateTime) at!: Date;
+}
+
+@ObjectType()
+export class AuditLogPage {
+  @Field(() => [AuditEntry]) entries!: AuditEntry[];
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for older entries.' })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,117 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GapPurpose, GapState, GapUrgency, ReminderStatus } from './enums.js';
+import { Student } from './directory.model.js';
+
+@ObjectType({ description: 'An open gap: a follow-up the student still owes.' })
+export class Gap {
+  interactionId!: string;
+  @Field(() => ID) id!: string;
+  @Field(() => GapPurpose) purpose!: GapPurpose;
+  @Field(() => GapUrgency) urgency!: GapUrgency;
+  @Field(() => GraphQLISODateTime) idealBy!: Date;
+  @Field(() => GraphQLISODateTime) overdueAt!: Date;
+  @Field(() => Int) remindersSent!: number;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastRemindedAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) nextReminderAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'No nudge before this instant.' })
+  snoozedUntil!: Date | null;
+}
+
+@ObjectType({ description: 'A gap no longer open: satisfied by a follow-up, dismissed, or closed.' })
+export class ResolvedGap {
+  interactionId!: string;
+  @Field(() => ID) id!: string;
+  @Field(() => GapPurpose) purpose!: GapPurpose;
+  @Field(() => GapState) state!: GapState;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => GraphQLISODateTime) idealBy!: Date;
+  @Field(() => GraphQLISODateTime) overdueAt!: Date;
+  @Field(() => GraphQLISODateTime) resolvedAt!: Date;
+}
+
+@ObjectType()
+export class ReminderItem {
+  gapId!: string;
+  @Field(() => GapPurpose) purpose!: GapPurpose;
+  @Field(() => Int, { description: 'Which nudge of the gap (1 or 2).' }) nudge!: number;
+  @Field(() => String, { nullable: true, description: 'Null once the interaction was deleted.' })
+  interactionExternalId!: string | null;
+}
+
+@ObjectType()
+export class ReminderWhyItem {
+  @Field(() => ID) gapId!: string;
+  @Field(() => Int) nudge!: number;
+  @Field() rule!: string;
+  @Field() anchor!: string;
+  @Field() dueAt!: string;
+  @Field(() => String, { nullable: true }) caughtUp?: string;
+}
+
+@ObjectType()
+export class QuietHoursShift {
+  @Field() from!: string;
+  @Field() to!: string;
+  @Field() reason!: string;
+}
+
+@ObjectType()
+export class SpacingDecision {
+  @Field() decision!: string;
+  @Field() detail!: string;
+}
+
+@ObjectType({ description: 'Why a reminder goes out when it does (SPEC section 3).' })
+export class ReminderWhy {
+  @Field() timezone!: string;
+  @Field(() => [ReminderWhyItem]) items!: ReminderWhyItem[];
+  @Field(() => QuietHoursShift, { nullable: true }) quietHours!: QuietHoursShift | null;
+  @Field(() => SpacingDecision) spacing!: SpacingDecision;
+  @Field(() => String, { nullable: true }) suppressed?: string;
+}
+
+@ObjectType()
+export class Reminder {
+  @Field(() => ID) id!: string;
+  @Field(() => ReminderStatus) status!: ReminderStatus;
+  @Field(() => GraphQLISODateTime) scheduledAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) sentAt!: Date | null;
+  @Field(() => String, { nullable: true }) cancelReason!: string | null;
+  @Field(() => [ReminderItem]) items!: ReminderItem[];
+  @Field(() => ReminderWhy) why!: ReminderWhy;
+}
+
+@ObjectType()
+export class StudentGaps {
+  studentId!: string;
+  @Field(() => Student) student!: Student;
+  @Field(() => [Gap], { description: 'Its open gaps matching the filter, most urgent first.' }) gaps!: Gap[];
+}
+
+@ObjectType()
+export class StudentGapEdge {
+  @Field() cursor!: string;
+  @Field(() => StudentGaps) node!: StudentGaps;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType()
+export class StudentGapConnection {
+  @Field(() => Int) totalCount!: number;
+  @Field(() => [StudentGapEdge]) edges!: StudentGapEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: 'What an advisor decision did to a gap.' })
+export class GapDecision {
+  @Field(() => ID) id!: string;
+  @Field(() => GapState) state!: GapState;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) snoozedUntil!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) nextReminderAt!: Date | null;
+}

@@ -1,0 +1,94 @@
+import { Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { FollowUpChannel, GapPurpose, GapUrgency, InteractionKind } from './enums.js';
+
+// Validated by the global ValidationPipe like REST bodies: a bad value is BAD_USER_INPUT naming the field.
+
+@InputType()
+export class MissingFollowUpsFilter {
+  @Field(() => String, { nullable: true, description: 'Only this advisor’s students (within your scope).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  advisorExternalId?: string | null;
+
+  @Field(() => [GapUrgency], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsEnum(GapUrgency, { each: true })
+  urgency?: GapUrgency[] | null;
+
+  @Field(() => [InteractionKind], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsEnum(InteractionKind, { each: true })
+  kinds?: InteractionKind[] | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  graduationYear?: number | null;
+}
+
+@InputType()
+export class FollowUpStatsFilter {
+  @Field(() => GraphQLISODateTime, { description: 'Interactions that ended at or after this instant.' })
+  @IsDate()
+  from!: Date;
+
+  @Field(() => GraphQLISODateTime, { description: 'Interactions that ended before this instant.' })
+  @IsDate()
+  to!: Date;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  advisorExternalId?: string | null;
+}
+
+@InputType({ description: 'A follow-up the student reported to the advisor (e.g. by phone).' })
+export class LogFollowUpInput {
+  @Field()
+  @IsString()
+  @MaxLength(128)
+  interactionExternalId!: string;
+
+  @Field(() => FollowUpChannel)
+  @IsEnum(FollowUpChannel)
+  channel!: FollowUpChannel;
+
+  @Field(() => GraphQLISODateTime)
+  @IsDate()
+  sentAt!: Date;
+
+  @Field(() => GapPurpose, { defaultValue: GapPurpose.THANK_YOU })
+  @IsEnum(GapPurpose)
+  purpose!: GapPurpose;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  note?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The portal-style id to store it under; generated (`advisor-log.<uuid>`) when omitted.',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'must be 1–128 characters of A-Za-z0-9._:-' })
+  externalId?: string | null;
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { NotFoundError } from '../../common/app-error.js';
+import { GapDecisionsService, type GapDecisionResult } from '../../follow-ups/gap-decisions.service.js';
+import { FollowUpsService } from '../../interactions/follow-ups.service.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { FollowUp } from '../models/directory.model.js';
+import type { LogFollowUpInput } from '../models/inputs.js';
+
+/**
+ * What advisors change, through the same domain services as REST (so gaps are recomputed in the same
+ * transaction), after checking the target is in the viewer's scope.
+ */
+@Injectable()
+export class AdvisorActionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly followUps: FollowUpsService,
+    private readonly decisions: GapDecisionsService,
+  ) {}
+
+  async logFollowUp(viewer: Viewer, input: LogFollowUpInput): Promise<FollowUp> {
+    const [visible] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT i.id FROM interactions i JOIN students s ON s.id = i.student_id
+       WHERE i.center_id = $1 AND i.external_id = $2 AND i.deleted_at IS NULL
+         AND ($3::uuid IS NULL OR s.advisor_id = $3::uuid)`,
+      [viewer.centerId, input.interactionExternalId, viewer.caseloadOf],
+    );
+    if (!visible) throw new NotFoundError(`No interaction ${input.interactionExternalId} in your scope.`);
+    const externalId = input.externalId ?? `advisor-log.${randomUUID()}`;
+    const [outcome] = await this.followUps.upsertMany(viewer.centerId, [
+      {
+        externalId,
+        interactionExternalId: input.interactionExternalId,
+        channel: input.channel,
+        sentAt: input.sentAt.toISOString(),
+        purpose: input.purpose,
+        note: input.note ?? undefined,
+      },
+    ]);
+    if (outcome.status === 'error') throw outcome.error;
+    return (await this.followUps.get(viewer.centerId, externalId)) as FollowUp;
+  }
+
+  dismissGap(viewer: Viewer, gapId: string, reason: string): Promise<GapDecisionResult> {
+    return this.decisions.dismiss(viewer, gapId, reason);
+  }
+
+  snoozeGap(viewer: Viewer, gapId: string, until: Date): Promise<GapDecisionResult> {
+    return this.decisions.snooze(viewer, gapId, until);
+  }
+}

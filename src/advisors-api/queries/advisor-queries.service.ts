@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service.js';
+import { CLOCK, type Clock } from '../../common/clock.js';
+import { urgencyAt } from '../../follow-ups/domain/gaps.js';
+import type { Viewer } from '../auth/viewer.js';
+import { badUserInput } from '../graphql-errors.js';
+import type { MissingFollowUpsFilter } from '../models/inputs.js';
+import type { Gap, StudentGapConnection } from '../models/gap.model.js';
+import { OPEN_GAPS_SQL } from './gap-rows.sql.js';
+import { MISSING_FOLLOW_UPS_SQL } from './missing-follow-ups.sql.js';
+import { decodePageCursor, encodePageCursor } from './page-cursor.js';
+
+export const MAX_PAGE = 100;
+
+/** The parameters of MISSING_FOLLOW_UPS_SQL for one request (exported for the benchmark's baseline). */
+export function missingFollowUpsParams(
+  viewer: Pick<Viewer, 'centerId' | 'caseloadOf'>,
+  filter: MissingFollowUpsFilter | null | undefined,
+  first: number,
+  after: ReturnType<typeof decodePageCursor> | null,
+  now: Date,
+): unknown[] {
+  return [
+    viewer.centerId,
+    viewer.caseloadOf,
+    filter?.advisorExternalId ?? null,
+    filter?.urgency?.length ? filter.urgency : null,
+    filter?.kinds?.length ? filter.kinds : null,
+    filter?.graduationYear ?? null,
+    after?.asOf ?? null,
+    after?.urgencyAt ?? now.toISOString(),
+    after?.sortKey ?? null,
+    after?.studentId ?? null,
+    first + 1,
+  ];
+}
+
+/** Read side of the advisor API: every method is scoped by the viewer, whatever the resolver asks. */
+@Injectable()
+export class AdvisorQueriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  async studentsMissingFollowUps(
+    viewer: Viewer,
+    filter: MissingFollowUpsFilter | null | undefined,
+    first: number,
+    after: string | null | undefined,
+    now: Date,
+  ): Promise<StudentGapConnection & { studentIds: string[] }> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+      throw badUserInput(`first must be between 1 and ${MAX_PAGE}.`, 'first');
+    const cursor = after ? decodePageCursor(after) : null;
+    const [result] = await this.dataSource.query<
+      { total: number; as_of: string; page: { studentId: string; sortKey: string }[] }[]
+    >(MISSING_FOLLOW_UPS_SQL, missingFollowUpsParams(viewer, filter, first, cursor, now));
+    const hasNextPage = result.page.length > first;
+    const page = result.page.slice(0, first);
+    const studentIds = page.map((p) => p.studentId);
+    const gaps = studentIds.length
+      ? await this.dataSource.query<Gap[]>(OPEN_GAPS_SQL, [
+          viewer.centerId,
+          studentIds,
+          now,
+          filter?.urgency?.length ? filter.urgency : null,
+          filter?.kinds?.length ? filter.kinds : null,
+        ])
+      : [];
+    const gapsOf = new Map<string, Gap[]>(studentIds.map((id) => [id, []]));
+    for (const gap of gaps) gapsOf.get((gap as Gap & { studentId: string }).studentId)?.push(gap);
+    const snapshot = { asOf: result.as_of, urgencyAt: cursor?.urgencyAt ?? now.toISOString() };
+    const edges = page.map((p) => ({
+      cursor: encodePageCursor({ ...snapshot, sortKey: p.sortKey, studentId: p.studentId }),
+      node: {
+        studentId: p.studentId,
+        gaps: gapsOf
+          .get(p.studentId)!
+          .map((gap) => ({ ...gap, urgency: urgencyAt(gap, now) as Gap['urgency'] })),
+      },
+    }));
+    await this.audit.recordReadsById(viewer.audit, 'graphql:studentsMissingFollowUps', studentIds);
+    return {
+      totalCount: result.total,
+      edges: edges as StudentGapConnection['edges'],
+      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      studentIds,
+    };
+  }
+
+  /** The student's row id when visible to the viewer (their caseload, or the center for a director). */
+  async visibleStudentId(viewer: Viewer, externalId: string): Promise<string | null> {
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT s.id FROM students s WHERE s.center_id = $1 AND s.external_id = $2 AND s.erased_at IS NULL
+         AND ($3::uuid IS NULL OR s.advisor_id = $3::uuid)`,
+      [viewer.centerId, externalId, viewer.caseloadOf],
+    );
+    if (row) await this.audit.recordReadsById(viewer.audit, 'graphql:student', [row.id]);
+    return row?.id ?? null;
+  }
+}

@@ -1,0 +1,94 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { urgencyAt } from '../../follow-ups/domain/gaps.js';
+import { caseloadCondition, type Viewer } from '../auth/viewer.js';
+import type { Advisor, Company, Contact, FollowUp, Interaction, Student } from '../models/directory.model.js';
+import type { Gap, Reminder, ResolvedGap } from '../models/gap.model.js';
+import { OPEN_GAPS_SQL } from './gap-rows.sql.js';
+
+type Row<T> = T & { key: string };
+
+/**
+ * Per-request batch loaders for every nested relation, so a page of any size costs a fixed number of
+ * statements. Each one is scoped to the viewer's center, and the student loaders to their caseload too:
+ * a relation can never reach a row the root query could not.
+ */
+export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date) {
+  const center = viewer.centerId;
+
+  /** One row per key (by id). */
+  const byId = <T>(sql: string, extra: unknown[] = []) =>
+    new DataLoader<string, T | null>(async (ids) => {
+      const rows = await dataSource.query<Row<T>[]>(sql, [center, ids, ...extra]);
+      const found = new Map(rows.map((row) => [row.key, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
+  /** Several rows per key (children of a parent), in the order the SQL gives. */
+  const manyBy = <T>(sql: string, extra: unknown[] = [], map: (row: Row<T>) => T = (row) => row) =>
+    new DataLoader<string, T[]>(async (keys) => {
+      const rows = await dataSource.query<Row<T>[]>(sql, [center, keys, ...extra]);
+      const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
+      for (const row of rows) grouped.get(row.key)?.push(map(row));
+      return keys.map((key) => grouped.get(key)!);
+    });
+
+  return {
+    student: byId<Student>(
+      `SELECT s.id AS key, s.id, s.external_id AS "externalId", s.name, s.email, s.graduation_year AS "graduationYear",
+              s.locale, s.timezone, s.notifications_enabled AS "notificationsEnabled", s.advisor_id AS "advisorId"
+       FROM students s WHERE s.center_id = $1 AND s.id = ANY($2::uuid[]) AND s.erased_at IS NULL
+         AND ${caseloadCondition('$3')}`,
+      [viewer.caseloadOf],
+    ),
+    advisor: byId<Advisor>(
+      `SELECT id AS key, id, external_id AS "externalId", name FROM advisors WHERE center_id = $1 AND id = ANY($2::uuid[])`,
+    ),
+    interaction: byId<Interaction>(`${INTERACTION_COLUMNS} AND i.id = ANY($2::uuid[])`),
+    company: byId<Company>(
+      `SELECT id AS key, id, external_id AS "externalId", name, industry FROM companies WHERE center_id = $1 AND id = ANY($2::uuid[])`,
+    ),
+    contact: byId<Contact>(
+      `SELECT id AS key, id, external_id AS "externalId", name, title FROM contacts WHERE center_id = $1 AND id = ANY($2::uuid[])`,
+    ),
+    interactionsOfStudent: manyBy<Interaction>(
+      `${INTERACTION_COLUMNS.replace('i.id AS key', 'i.student_id AS key')} AND i.student_id = ANY($2::uuid[])
+       ORDER BY i.occurred_at DESC, i.id`,
+    ),
+    followUpsOfStudent: manyBy<FollowUp>(
+      `SELECT i.student_id AS key, f.external_id AS "externalId", i.external_id AS "interactionExternalId",
+              f.channel, f.sent_at AS "sentAt", f.purpose, f.note
+       FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
+       WHERE f.center_id = $1 AND i.student_id = ANY($2::uuid[]) AND f.deleted_at IS NULL
+       ORDER BY f.sent_at DESC, f.id`,
+    ),
+    openGapsOfStudent: manyBy<Gap>(
+      `SELECT x."studentId" AS key, x.* FROM (${OPEN_GAPS_SQL}) x`,
+      [now, null, null],
+      (row) => ({ ...row, urgency: urgencyAt(row, now) as Gap['urgency'] }),
+    ),
+    resolvedGapsOfStudent: manyBy<ResolvedGap>(
+      `SELECT g.student_id AS key, g.id, g.interaction_id AS "interactionId", g.purpose, g.state,
+              g.state_reason AS reason, g.ideal_by AS "idealBy", g.overdue_at AS "overdueAt", g.updated_at AS "resolvedAt"
+       FROM gaps g WHERE g.center_id = $1 AND g.student_id = ANY($2::uuid[]) AND g.state <> 'OPEN'
+       ORDER BY g.updated_at DESC, g.id`,
+    ),
+    remindersOfStudent: manyBy<Reminder>(
+      `SELECT r.student_id AS key, r.id, r.status, r.scheduled_at AS "scheduledAt", r.sent_at AS "sentAt",
+              r.cancel_reason AS "cancelReason", r.why,
+              coalesce((SELECT json_agg(json_build_object('gapId', ri.gap_id, 'purpose', g.purpose, 'nudge', ri.nudge,
+                                                          'interactionExternalId', i.external_id) ORDER BY ri.gap_id)
+                        FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id JOIN interactions i ON i.id = g.interaction_id
+                        WHERE ri.reminder_id = r.id), '[]') AS items
+       FROM reminders r WHERE r.center_id = $1 AND r.student_id = ANY($2::uuid[])
+       ORDER BY r.scheduled_at DESC, r.id`,
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+const INTERACTION_COLUMNS = `
+  SELECT i.id AS key, i.id, i.external_id AS "externalId", i.kind, i.occurred_at AS "occurredAt",
+         i.ended_at AS "endedAt", i.outcome, i.result_expected_by AS "resultExpectedBy", i.notes,
+         i.company_id AS "companyId", i.contact_ids AS "contactIds"
+  FROM interactions i WHERE i.center_id = $1 AND i.deleted_at IS NULL`;

@@ -1,0 +1,39 @@
+import { badUserInput } from '../graphql-errors.js';
+
+/** Where a page of studentsMissingFollowUps ends, and the snapshot every later page is read against. */
+export interface PageCursor {
+  /** Database time of the first page: gaps created later are left out, gaps closed later kept in. */
+  asOf: string;
+  /** The injected clock's instant of the first page, for urgency filters. */
+  urgencyAt: string;
+  sortKey: string;
+  studentId: string;
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodePageCursor(cursor: PageCursor): string {
+  const { asOf, urgencyAt, sortKey, studentId } = cursor;
+  return Buffer.from(JSON.stringify([asOf, urgencyAt, sortKey, studentId]), 'utf8').toString('base64url');
+}
+
+/** Checked before anything reaches SQL: a forged or foreign cursor is BAD_USER_INPUT, never a 500. */
+export function decodePageCursor(after: string): PageCursor {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === 4) {
+      const [asOf, urgencyAt, sortKey, studentId] = parts as unknown[];
+      if (
+        [asOf, urgencyAt, sortKey].every((p) => typeof p === 'string' && INSTANT.test(p)) &&
+        typeof studentId === 'string' &&
+        UUID.test(studentId)
+      ) {
+        return { asOf, urgencyAt, sortKey, studentId } as PageCursor;
+      }
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw badUserInput('`after` is not a cursor this API returned.', 'after');
+}

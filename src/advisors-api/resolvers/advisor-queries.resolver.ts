@@ -1,0 +1,62 @@
+import { Args, Context, Int, Query, Resolver } from '@nestjs/graphql';
+import { AuditService } from '../../audit/audit.service.js';
+import type { AdvisorContext } from '../advisor-context.js';
+import { forbidden } from '../graphql-errors.js';
+import { AuditLogPage } from '../models/audit.model.js';
+import { Student } from '../models/directory.model.js';
+import { StudentGapConnection } from '../models/gap.model.js';
+import { FollowUpStatsFilter, MissingFollowUpsFilter } from '../models/inputs.js';
+import { FollowUpStats } from '../models/stats.model.js';
+import { AdvisorQueriesService } from '../queries/advisor-queries.service.js';
+import { FollowUpStatsService } from '../queries/follow-up-stats.service.js';
+
+@Resolver()
+export class AdvisorQueriesResolver {
+  constructor(
+    private readonly queries: AdvisorQueriesService,
+    private readonly stats: FollowUpStatsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Query(() => StudentGapConnection, {
+    description:
+      'Students with at least one open gap matching the filter, most urgent first (earliest overdueAt among their matching gaps, then student). Pages never skip or repeat a student while data changes.',
+  })
+  studentsMissingFollowUps(
+    @Context() ctx: AdvisorContext,
+    @Args('filter', { type: () => MissingFollowUpsFilter, nullable: true })
+    filter: MissingFollowUpsFilter | null,
+    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<StudentGapConnection> {
+    return this.queries.studentsMissingFollowUps(ctx.viewer, filter, first, after, ctx.now);
+  }
+
+  @Query(() => Student, { nullable: true, description: 'Null when the student is not in your scope.' })
+  async student(
+    @Context() ctx: AdvisorContext,
+    @Args('externalId', { type: () => String }) externalId: string,
+  ): Promise<Student | null> {
+    const id = await this.queries.visibleStudentId(ctx.viewer, externalId);
+    return id ? ctx.loaders.student.load(id) : null;
+  }
+
+  @Query(() => FollowUpStats, { description: 'Follow-up figures for your scope and a date range.' })
+  followUpStats(
+    @Context() ctx: AdvisorContext,
+    @Args('filter', { type: () => FollowUpStatsFilter }) filter: FollowUpStatsFilter,
+  ): Promise<FollowUpStats> {
+    return this.stats.stats(ctx.viewer, filter, ctx.now);
+  }
+
+  @Query(() => AuditLogPage, { description: 'Reads of student records, newest first. Directors only.' })
+  async auditLog(
+    @Context() ctx: AdvisorContext,
+    @Args('studentExternalId', { type: () => String, nullable: true }) studentExternalId: string | null,
+    @Args('first', { type: () => Int, defaultValue: 50, description: '1 to 100.' }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<AuditLogPage> {
+    if (ctx.viewer.role !== 'director') throw forbidden('Only directors can read the audit log.');
+    return this.audit.page(ctx.viewer.centerId, { first, after, studentExternalId });
+  }
+}

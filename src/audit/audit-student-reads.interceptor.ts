@@ -1,0 +1,60 @@
+import {
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { from, mergeMap, type Observable } from 'rxjs';
+import type { AuthenticatedRequest } from '../centers/auth.decorators.js';
+import { AuditService } from './audit.service.js';
+
+const AUDIT_STUDENT_READS = 'audit:student-reads';
+
+/**
+ * Marks REST routes whose GET responses show student records; the students read are taken from the
+ * `externalId` path parameter when `from` is 'path', else from the response (`externalId` or `items[]`).
+ */
+export const AuditsStudentReads = (operation: string, from: 'path' | 'response') =>
+  SetMetadata(AUDIT_STUDENT_READS, { operation, from });
+
+/** Appends an audit row per student a marked GET route returned, before the response leaves. */
+@Injectable()
+export class AuditStudentReadsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const marked = this.reflector.getAllAndOverride<{ operation: string; from: 'path' | 'response' }>(
+      AUDIT_STUDENT_READS,
+      [context.getHandler(), context.getClass()],
+    );
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest & { id?: string }>();
+    if (!marked || request.method !== 'GET' || !request.center) return next.handle();
+    const center = request.center;
+    return next.handle().pipe(
+      mergeMap((body: unknown) => {
+        const students =
+          marked.from === 'path' ? [String(request.params.externalId)] : studentsInResponse(body);
+        const actor = {
+          centerId: center.centerId,
+          actor: `api-key:${center.apiKeyId}`,
+          role: 'portal' as const,
+          requestId: request.id ?? null,
+        };
+        return from(this.audit.recordReads(actor, marked.operation, students).then(() => body));
+      }),
+    );
+  }
+}
+
+function studentsInResponse(body: unknown): string[] {
+  const record = body as { externalId?: unknown; items?: { externalId?: unknown }[] } | null;
+  const resources = Array.isArray(record?.items) ? record.items : [record];
+  return resources.flatMap((r) => (typeof r?.externalId === 'string' ? [r.externalId] : []));
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { transactionWithRetry } from '../database/transaction.js';
+import { GapsService } from './gaps.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MAX_SNOOZE_DAYS = 14;
+export const MAX_REASON_LENGTH = 2000;
+
+export interface GapDecisionResult {
+  id: string;
+  state: string;
+  reason: string | null;
+  snoozedUntil: Date | null;
+  nextReminderAt: Date | null;
+}
+
+/** Whose gaps the caller may decide on: a center, narrowed to one advisor's caseload when set. */
+export interface GapScope {
+  centerId: string;
+  caseloadOf: string | null;
+}
+
+/**
+ * An advisor's decisions on one open gap: dismiss it (DISMISSED, its reminders cancelled) or snooze it (no
+ * nudge before an instant, at most 14 days ahead). The decision is stored on the gap and the student is
+ * recomputed in the same transaction, so reminders follow at once and every later recompute keeps it.
+ */
+@Injectable()
+export class GapDecisionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly gaps: GapsService,
+  ) {}
+
+  dismiss(scope: GapScope, gapId: string, reason: string): Promise<GapDecisionResult> {
+    const trimmed = reason.trim();
+    if (!trimmed || trimmed.length > MAX_REASON_LENGTH)
+      throw new ValidationFailedError([
+        { path: 'reason', message: `must be 1–${MAX_REASON_LENGTH} characters` },
+      ]);
+    return this.decide(scope, gapId, (manager, id) =>
+      manager.query(
+        `UPDATE gaps SET state = 'DISMISSED', state_reason = $2, updated_at = now() WHERE id = $1`,
+        [id, trimmed],
+      ),
+    );
+  }
+
+  snooze(scope: GapScope, gapId: string, until: Date): Promise<GapDecisionResult> {
+    const now = this.clock.now();
+    const latest = now.getTime() + MAX_SNOOZE_DAYS * 86_400_000;
+    if (!(until > now) || until.getTime() > latest)
+      throw new ValidationFailedError([
+        { path: 'until', message: `must be in the future and at most ${MAX_SNOOZE_DAYS} days ahead` },
+      ]);
+    return this.decide(scope, gapId, (manager, id) =>
+      manager.query(`UPDATE gaps SET snoozed_until = $2, updated_at = now() WHERE id = $1`, [id, until]),
+    );
+  }
+
+  private async decide(
+    scope: GapScope,
+    gapId: string,
+    apply: (manager: EntityManager, id: string) => Promise<unknown>,
+  ): Promise<GapDecisionResult> {
+    if (!UUID.test(gapId)) throw new NotFoundError(`No gap ${gapId} in your scope.`);
+    return transactionWithRetry(this.dataSource, async (manager) => {
+      const [gap] = await manager.query<{ student_id: string; state: string }[]>(
+        `SELECT g.student_id, g.state FROM gaps g JOIN students s ON s.id = g.student_id
+         WHERE g.id = $1 AND g.center_id = $2 AND s.erased_at IS NULL
+           AND ($3::uuid IS NULL OR s.advisor_id = $3::uuid)
+         FOR NO KEY UPDATE OF g`,
+        [gapId, scope.centerId, scope.caseloadOf],
+      );
+      if (!gap) throw new NotFoundError(`No gap ${gapId} in your scope.`);
+      if (gap.state !== 'OPEN')
+        throw new ConflictError(`The gap is ${gap.state}; only open gaps can be dismissed or snoozed.`);
+      await apply(manager, gapId);
+      await this.gaps.recomputeStudents(manager, scope.centerId, [gap.student_id]);
+      const [result] = await manager.query<GapDecisionResult[]>(
+        `SELECT g.id, g.state, g.state_reason AS reason, g.snoozed_until AS "snoozedUntil",
+                (SELECT min(r.scheduled_at) FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id
+                 WHERE ri.gap_id = g.id AND r.status = 'SCHEDULED') AS "nextReminderAt"
+         FROM gaps g WHERE g.id = $1`,
+        [gapId],
+      );
+      return result;
+    });
+  }
+}
