@@ -28,7 +28,9 @@ describe('process roles (PROCESS_ROLE=api|worker) on the real queue', () => {
 
   it('api serves REST and GraphQL but starts no job processors', async () => {
     await api.http.get('/openapi.json').expect(200);
-    await api.http.post('/graphql').send({ query: '{ apiVersion }' }).expect(200);
+    // Mounted and guarded: without a token, 401 UNAUTHENTICATED (not 404).
+    const graphql = await api.http.post('/graphql').send({ query: '{ apiVersion }' }).expect(401);
+    expect(graphql.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(() => api.app.get(HousekeepingProcessor)).toThrow();
   });
 

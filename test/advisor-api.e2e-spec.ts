@@ -1,0 +1,453 @@
+import pg from 'pg';
+import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
+import { advisorToken, graphql } from './helpers/advisor-graphql.js';
+import { createCenter, startTestApp, type TestApp, type TestCenter } from './helpers/test-app.js';
+
+/** 14:00 in Tokyo; the app reads this clock once per request, so urgency follows it. */
+const START = new Date('2026-11-27T05:00:00Z');
+const clock = { current: new Date(START), now: () => new Date(clock.current) };
+const hoursAgo = (h: number) => new Date(clock.current.getTime() - h * 3600_000).toISOString();
+const hoursAhead = (h: number) => new Date(clock.current.getTime() + h * 3600_000).toISOString();
+
+const PAGE = `query($filter: MissingFollowUpsFilter, $first: Int, $after: String) {
+  studentsMissingFollowUps(filter: $filter, first: $first, after: $after) {
+    totalCount
+    edges { cursor node { student { externalId } gaps { id purpose urgency overdueAt interaction { externalId kind } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe('advisor GraphQL API (real database, injected clock)', () => {
+  let t: TestApp;
+  let center: TestCenter;
+  let advisor: string;
+  beforeAll(async () => {
+    t = await startTestApp({ clock, role: 'api' });
+  });
+  beforeEach(async () => {
+    clock.current = new Date(START);
+    center = await createCenter(t);
+    for (const id of ['adv-1', 'adv-2'])
+      await t.http.put(`/v1/advisors/${id}`).set(center.auth).send(advisorBody).expect(201);
+    await t.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
+    await t.http.put('/v1/companies/cmp-1/contacts/ct-1').set(center.auth).send(contactBody).expect(201);
+    advisor = await advisorToken(t, { sub: 'adv-1', center: center.id, role: 'advisor' });
+  });
+  afterAll(() => t.close());
+
+  const student = (id: string, advisorId = 'adv-1', extra: Record<string, unknown> = {}) =>
+    t.http
+      .put(`/v1/students/${id}`)
+      .set(center.auth)
+      .send({ ...studentBody(advisorId), ...extra });
+  const interaction = (id: string, studentId: string, endedAt: string, kind = 'INTERVIEW') =>
+    t.http
+      .put(`/v1/interactions/${id}`)
+      .set(center.auth)
+      .send({
+        studentExternalId: studentId,
+        companyExternalId: 'cmp-1',
+        kind,
+        occurredAt: endedAt,
+        contactExternalIds: ['ct-1'],
+        notes: '事業内容について伺った',
+      });
+  const followUp = (id: string, interactionId: string, sentAt: string) =>
+    t.http
+      .put(`/v1/follow-ups/${id}`)
+      .set(center.auth)
+      .send({ interactionExternalId: interactionId, channel: 'EMAIL', sentAt });
+  const restGaps = async (studentId: string) =>
+    (await t.http.get(`/v1/students/${studentId}/gaps`).set(center.auth).expect(200)).body.items;
+  const pageOf = async (token: string, variables: Record<string, unknown> = {}) => {
+    const response = await graphql(t, token, PAGE, variables);
+    expect(response.errors).toBeUndefined();
+    return response.data.studentsMissingFollowUps;
+  };
+  const studentsIn = (page: { edges: { node: { student: { externalId: string } } }[] }) =>
+    page.edges.map((e) => e.node.student.externalId);
+
+  describe('authentication', () => {
+    it('answers 401 UNAUTHENTICATED for a missing, expired, forged or unknown-advisor token', async () => {
+      const tokens = [
+        undefined,
+        'not-a-token',
+        await advisorToken(t, {
+          sub: 'adv-1',
+          center: center.id,
+          role: 'advisor',
+          exp: Math.floor(Date.now() / 1000) - 60,
+        }),
+        await advisorToken(t, { sub: 'adv-1', center: center.id, role: 'advisor' }, 'x'.repeat(48)),
+        await advisorToken(t, { sub: 'adv-404', center: center.id, role: 'advisor' }),
+        await advisorToken(t, { sub: 'adv-1', role: 'advisor' }),
+        await advisorToken(t, { sub: 'adv-1', center: center.id, role: 'admin' }),
+        `${center.apiKey}x`,
+      ];
+      for (const token of tokens) {
+        const response = await graphql(t, token, '{ apiVersion }');
+        expect(response.status).toBe(401);
+        expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+        expect(response.data).toBeUndefined();
+      }
+    });
+  });
+
+  describe('studentsMissingFollowUps', () => {
+    it('orders by earliest overdueAt then student, and pages never skip or repeat while gaps are inserted', async () => {
+      const endedHoursAgo = [3, 10, 20, 30, 40, 47, 60];
+      for (const h of endedHoursAgo) {
+        await student(`stu-${h}`).expect(201);
+        await interaction(`int-${h}`, `stu-${h}`, hoursAgo(h)).expect(201);
+      }
+      const expected = [...endedHoursAgo].reverse().map((h) => `stu-${h}`); // ended earliest: overdue first
+
+      const first = await pageOf(advisor, { first: 3 });
+      expect(first.totalCount).toBe(7);
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      const seen = studentsIn(first);
+      // Between page requests: a new student more urgent than anyone, an even earlier interaction for a
+      // student not yet shown, and a follow-up that satisfies another unseen student's only gap.
+      await student('stu-new').expect(201);
+      await interaction('int-new', 'stu-new', hoursAgo(70)).expect(201);
+      await interaction('int-3-early', 'stu-3', hoursAgo(65)).expect(201);
+      await followUp('fu-20', 'int-20', hoursAgo(1)).expect(201);
+
+      let after = first.pageInfo.endCursor;
+      for (;;) {
+        const page = await pageOf(advisor, { first: 3, after });
+        seen.push(...studentsIn(page));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(expected);
+
+      const fresh = await pageOf(advisor, { first: 3 });
+      expect(studentsIn(fresh)).toEqual(['stu-new', 'stu-3', 'stu-60']);
+      expect(fresh.totalCount).toBe(7); // stu-new joined, stu-20 thanked
+    });
+
+    it('computes urgency at request time from the injected clock', async () => {
+      await student('stu-1').expect(201);
+      await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
+      const urgency = async () => (await pageOf(advisor)).edges[0]?.node.gaps[0].urgency;
+      const overdueOnly = async () =>
+        (await pageOf(advisor, { filter: { urgency: ['OVERDUE'] } })).totalCount;
+      expect(await urgency()).toBe('DUE');
+      expect(await overdueOnly()).toBe(0);
+      clock.current = new Date(Date.parse(hoursAhead(22))); // 25 h after the end: past idealBy (24 h)
+      expect(await urgency()).toBe('LATE');
+      clock.current = new Date(Date.parse(hoursAhead(24))); // 49 h: past overdueAt (48 h)
+      expect(await urgency()).toBe('OVERDUE');
+      expect(await overdueOnly()).toBe(1);
+    });
+
+    it('filters by kinds, graduation year and advisor', async () => {
+      await student('stu-1', 'adv-1', { graduationYear: 2027 }).expect(201);
+      await student('stu-2', 'adv-1', { graduationYear: 2028 }).expect(201);
+      await student('stu-3', 'adv-2').expect(201);
+      await interaction('int-1', 'stu-1', hoursAgo(5), 'INFO_SESSION').expect(201);
+      await interaction('int-2', 'stu-2', hoursAgo(5)).expect(201);
+      await interaction('int-3', 'stu-3', hoursAgo(5)).expect(201);
+      const director = center.apiKey;
+      expect(studentsIn(await pageOf(director, { filter: { kinds: ['INFO_SESSION'] } }))).toEqual(['stu-1']);
+      expect(studentsIn(await pageOf(director, { filter: { graduationYear: 2028 } }))).toEqual(['stu-2']);
+      expect(studentsIn(await pageOf(director, { filter: { advisorExternalId: 'adv-2' } }))).toEqual([
+        'stu-3',
+      ]);
+      // An advisor naming another advisor's caseload gets nothing, not that caseload.
+      expect((await pageOf(advisor, { filter: { advisorExternalId: 'adv-2' } })).totalCount).toBe(0);
+      expect((await pageOf(advisor)).totalCount).toBe(2);
+    });
+
+    it('rejects a page size over 100 and a forged cursor as BAD_USER_INPUT', async () => {
+      const forged = Buffer.from(JSON.stringify(['x', 'y', 'z', 'w'])).toString('base64url');
+      for (const variables of [{ first: 101 }, { first: 0 }, { after: forged }, { after: '%%%' }]) {
+        const response = await graphql(t, advisor, PAGE, variables);
+        expect(response.status).toBe(200);
+        expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      }
+    });
+  });
+
+  describe('mutations', () => {
+    const gapOf = async (studentId: string) => (await restGaps(studentId))[0];
+    const reminders = async (studentId: string) =>
+      (await t.http.get('/v1/reminders').query({ studentExternalId: studentId }).set(center.auth).expect(200))
+        .body.items as { status: string; scheduledAt: string; cancelReason: string | null }[];
+
+    beforeEach(async () => {
+      await student('stu-1').expect(201);
+      await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
+    });
+
+    it('logFollowUp satisfies the gap like the portal would, and cancels its reminders', async () => {
+      const response = await graphql(
+        t,
+        advisor,
+        `mutation { logFollowUp(input: { interactionExternalId: "int-1", channel: PHONE, sentAt: "${hoursAgo(1)}", note: "電話で報告" }) { externalId channel purpose } }`,
+      );
+      expect(response.errors).toBeUndefined();
+      const logged = response.data.logFollowUp;
+      expect(logged).toMatchObject({ channel: 'PHONE', purpose: 'THANK_YOU' });
+      await t.http.get(`/v1/follow-ups/${logged.externalId}`).set(center.auth).expect(200);
+      expect((await gapOf('stu-1')).state).toBe('SATISFIED');
+      const thankYous = (await reminders('stu-1')).filter((r) =>
+        r.items.some((item) => item.purpose === 'THANK_YOU'),
+      );
+      expect(thankYous.length).toBeGreaterThan(0);
+      expect(thankYous.filter((r) => r.status === 'SCHEDULED')).toEqual([]);
+    });
+
+    it('dismissGap keeps the gap DISMISSED with its reason through later recomputes', async () => {
+      const gap = await gapOf('stu-1');
+      const response = await graphql(
+        t,
+        advisor,
+        `
+          mutation ($id: ID!) {
+            dismissGap(id: $id, reason: "内定辞退済み") {
+              id
+              state
+              reason
+              nextReminderAt
+            }
+          }
+        `,
+        { id: gap.id },
+      );
+      expect(response.data.dismissGap).toEqual({
+        id: gap.id,
+        state: 'DISMISSED',
+        reason: '内定辞退済み',
+        nextReminderAt: null,
+      });
+      expect((await reminders('stu-1')).map((r) => r.cancelReason)).toContain(
+        'its gaps were dismissed by an advisor',
+      );
+      await interaction('int-1', 'stu-1', hoursAgo(4)).expect(200); // an edit: the student is recomputed
+      expect(await gapOf('stu-1')).toMatchObject({ state: 'DISMISSED' });
+      const again = await graphql(
+        t,
+        advisor,
+        `
+          mutation ($id: ID!) {
+            dismissGap(id: $id, reason: "x") {
+              id
+            }
+          }
+        `,
+        {
+          id: gap.id,
+        },
+      );
+      expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    });
+
+    it('snoozeGap defers nudges to the snooze end (at most 14 days) and keeps the gap open', async () => {
+      const gap = await gapOf('stu-1');
+      const snooze = (id: string, until: string) =>
+        graphql(
+          t,
+          advisor,
+          `
+            mutation ($id: ID!, $until: DateTime!) {
+              snoozeGap(id: $id, until: $until) {
+                state
+                snoozedUntil
+                nextReminderAt
+              }
+            }
+          `,
+          { id, until },
+        );
+      const until = '2026-11-28T02:00:00.000Z'; // 11:00 in Tokyo tomorrow
+      const response = await snooze(gap.id, until);
+      expect(response.data.snoozeGap).toEqual({ state: 'OPEN', snoozedUntil: until, nextReminderAt: until });
+      const pending = (await reminders('stu-1')).filter((r) => r.status === 'SCHEDULED');
+      expect(pending.map((r) => r.scheduledAt).every((at) => at >= until)).toBe(true);
+      expect(pending.length).toBeGreaterThan(0);
+
+      for (const [id, at] of [
+        [gap.id, hoursAhead(15 * 24)],
+        [gap.id, hoursAgo(1)],
+      ]) {
+        expect((await snooze(id, at)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      }
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+        expect((await snooze(id, hoursAhead(2))).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      }
+    });
+  });
+
+  it('followUpStats matches hand-computed figures, per advisor for directors only', async () => {
+    const t0 = hoursAgo(80);
+    const at = (h: number) => new Date(Date.parse(t0) + h * 3600_000).toISOString();
+    await student('stu-1', 'adv-1').expect(201);
+    await student('stu-2', 'adv-2').expect(201);
+    await interaction('int-a', 'stu-1', t0, 'INTERVIEW').expect(201);
+    await followUp('fu-a', 'int-a', at(10)).expect(201); // within 24 h
+    await interaction('int-b', 'stu-1', t0, 'INFO_SESSION').expect(201);
+    await followUp('fu-b', 'int-b', at(30)).expect(201); // within 48 h only
+    await interaction('int-d', 'stu-1', t0, 'OTHER').expect(201); // no thank-you gap
+    await interaction('int-c', 'stu-2', t0, 'NETWORKING').expect(201); // never thanked: overdue (72 h)
+    await interaction('int-old', 'stu-2', hoursAgo(24 * 30), 'INTERVIEW').expect(201); // outside the range
+
+    const query = `{ followUpStats(filter: { from: "${hoursAgo(24 * 10)}", to: "${hoursAhead(1)}" }) {
+      interactionsByKind { kind count } thankYouGaps thankYouWithin24h thankYouWithin48h medianHoursToThankYou
+      openGaps overdueGaps perAdvisor { advisor { externalId } thankYouGaps openGaps } } }`;
+    const director = (await graphql(t, center.apiKey, query)).data.followUpStats;
+    expect(director).toMatchObject({
+      interactionsByKind: [
+        { kind: 'INTERVIEW', count: 1 },
+        { kind: 'INFO_SESSION', count: 1 },
+        { kind: 'CAREER_FAIR', count: 0 },
+        { kind: 'NETWORKING', count: 1 },
+        { kind: 'OTHER', count: 1 },
+      ],
+      thankYouGaps: 3,
+      openGaps: 1,
+      overdueGaps: 1,
+      medianHoursToThankYou: 20,
+    });
+    expect(director.thankYouWithin24h).toBeCloseTo(1 / 3);
+    expect(director.thankYouWithin48h).toBeCloseTo(2 / 3);
+    expect(
+      director.perAdvisor.sort(
+        (a: { advisor: { externalId: string } }, b: { advisor: { externalId: string } }) =>
+          a.advisor.externalId.localeCompare(b.advisor.externalId),
+      ),
+    ).toEqual([
+      { advisor: { externalId: 'adv-1' }, thankYouGaps: 2, openGaps: 0 },
+      { advisor: { externalId: 'adv-2' }, thankYouGaps: 1, openGaps: 1 },
+    ]);
+    const own = (await graphql(t, advisor, query)).data.followUpStats;
+    expect(own).toMatchObject({ thankYouGaps: 2, openGaps: 0, overdueGaps: 0, perAdvisor: [] });
+    expect(own.thankYouWithin24h).toBeCloseTo(1 / 2);
+  });
+
+  describe('hardening', () => {
+    it('refuses queries over the depth, alias and cost limits, and batched requests', async () => {
+      const deep = `{ student(externalId: "x") { ${'a { '.repeat(11)}b${' }'.repeat(11)} } }`;
+      const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `v${i}: apiVersion`).join(' ')} }`;
+      const heavy = `{ ${Array.from(
+        { length: 15 },
+        (
+          _,
+          i,
+        ) => `s${i}: student(externalId: "x") { name email interactions { externalId kind notes company { name industry }
+          contacts { name title } } gaps { id urgency interaction { externalId company { name } } }
+          reminders { id status why { timezone items { rule anchor dueAt } spacing { decision detail } } } }`,
+      ).join(' ')} }`;
+      for (const [query, limit] of [
+        [deep, /depth/i],
+        [aliases, /alias/i],
+        [heavy, /cost/i],
+      ] as const) {
+        const response = await graphql(t, advisor, query);
+        expect(response.status).toBe(400);
+        expect(response.errors?.some((e) => limit.test(e.message))).toBe(true);
+      }
+      const batched = await t.http
+        .post('/graphql')
+        .set('Authorization', `Bearer ${advisor}`)
+        .send([{ query: '{ apiVersion }' }, { query: '{ apiVersion }' }]);
+      expect(batched.status).toBe(400);
+    });
+
+    it('never leaks internals: a bad argument type is a validation error, not a stack trace', async () => {
+      const response = await graphql(
+        t,
+        advisor,
+        `
+          {
+            studentsMissingFollowUps(first: "x") {
+              totalCount
+            }
+          }
+        `,
+      );
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.errors)).not.toMatch(/stacktrace|at .*\.js|SELECT/);
+    });
+  });
+
+  describe('audit', () => {
+    it('appends a row per student read through REST and GraphQL, readable by directors only and never changed', async () => {
+      await student('stu-1').expect(201);
+      await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
+      await t.http.get('/v1/students/stu-1').set(center.auth).set('X-Request-Id', 'req-rest-1').expect(200);
+      await graphql(t, advisor, '{ student(externalId: "stu-1") { name } }');
+      await pageOf(advisor);
+      const log = await graphql(
+        t,
+        center.apiKey,
+        '{ auditLog(studentExternalId: "stu-1") { entries { actor role operation studentExternalId requestId } } }',
+      );
+      expect(log.data.auditLog.entries).toEqual([
+        expect.objectContaining({
+          actor: 'advisor:adv-1',
+          role: 'advisor',
+          operation: 'graphql:studentsMissingFollowUps',
+        }),
+        expect.objectContaining({ actor: 'advisor:adv-1', role: 'advisor', operation: 'graphql:student' }),
+        expect.objectContaining({ role: 'portal', operation: 'rest:students.read', requestId: 'req-rest-1' }),
+      ]);
+      expect(JSON.stringify(log.data)).not.toContain('山田'); // no personal values
+      const denied = await graphql(t, advisor, '{ auditLog { entries { id } } }');
+      expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+      const client = new pg.Client({ connectionString: t.runtime.databaseUrl });
+      await client.connect();
+      try {
+        for (const statement of [
+          `UPDATE audit_log SET actor = 'someone else' WHERE center_id = '${center.id}'`,
+          `DELETE FROM audit_log WHERE center_id = '${center.id}'`,
+          `TRUNCATE audit_log`,
+        ]) {
+          await expect(client.query(statement)).rejects.toThrow(/append-only/);
+        }
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  it('costs the same number of SQL statements for a page of 10 or 100 students (DataLoader, no N+1)', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `stu-${String(i).padStart(3, '0')}`);
+    await t.http
+      .post('/v1/students/bulk')
+      .set(center.auth)
+      .send({ items: ids.map((id) => ({ externalId: id, ...studentBody('adv-1') })) })
+      .expect(200);
+    await t.http
+      .post('/v1/interactions/bulk')
+      .set(center.auth)
+      .send({
+        items: ids.map((id, i) => ({
+          externalId: `int-${id}`,
+          studentExternalId: id,
+          companyExternalId: 'cmp-1',
+          kind: 'INTERVIEW',
+          occurredAt: hoursAgo(3 + i / 10),
+          contactExternalIds: ['ct-1'],
+        })),
+      })
+      .expect(200);
+    const statements = async () => {
+      const metrics = (await t.http.get('/metrics').expect(200)).text;
+      return Number(/^db_statements_total (\d+)/m.exec(metrics)![1]);
+    };
+    const query = `query($first: Int) { studentsMissingFollowUps(first: $first) { totalCount edges { node {
+      student { externalId name advisor { name } } gaps { id urgency interaction { externalId company { name } contacts { name } } } } } } }`;
+    const cost = async (first: number) => {
+      const before = await statements();
+      const response = await graphql(t, advisor, query, { first });
+      expect(response.data.studentsMissingFollowUps.edges).toHaveLength(first);
+      return (await statements()) - before;
+    };
+    const ten = await cost(10);
+    expect(await cost(100)).toBe(ten);
+    expect(ten).toBeLessThanOrEqual(10);
+  });
+});
