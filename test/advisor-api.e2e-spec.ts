@@ -172,9 +172,15 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
 
   describe('mutations', () => {
     const gapOf = async (studentId: string) => (await restGaps(studentId))[0];
-    const reminders = async (studentId: string) =>
+    type ReminderRow = {
+      status: string;
+      scheduledAt: string;
+      cancelReason: string | null;
+      items: { purpose: string }[];
+    };
+    const reminders = async (studentId: string): Promise<ReminderRow[]> =>
       (await t.http.get('/v1/reminders').query({ studentExternalId: studentId }).set(center.auth).expect(200))
-        .body.items as { status: string; scheduledAt: string; cancelReason: string | null }[];
+        .body.items;
 
     beforeEach(async () => {
       await student('stu-1').expect(201);

@@ -75,7 +75,11 @@ describe('cross-cutting HTTP behaviour', () => {
 
   it('mounts GraphQL at /graphql with the committed schema', async () => {
     const center = await createCenter(t);
-    const response = await t.http.post('/graphql').set(center.auth).send({ query: '{ apiVersion }' }).expect(200);
+    const response = await t.http
+      .post('/graphql')
+      .set(center.auth)
+      .send({ query: '{ apiVersion }' })
+      .expect(200);
     expect(response.body).toEqual({ data: { apiVersion: '1' } });
     const committed = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
     expect(await buildSchemaSdl()).toBe(committed);
