@@ -336,14 +336,13 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     it('refuses queries over the depth, alias and cost limits, and batched requests', async () => {
       const deep = `{ student(externalId: "x") { ${'a { '.repeat(11)}b${' }'.repeat(11)} } }`;
       const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `v${i}: apiVersion`).join(' ')} }`;
+      // 15 pages of students with their interactions, reminders and gaps: ~420 each, ~6,300 together.
       const heavy = `{ ${Array.from(
         { length: 15 },
-        (
-          _,
-          i,
-        ) => `s${i}: student(externalId: "x") { name email interactions { externalId kind notes company { name industry }
-          contacts { name title } } gaps { id urgency interaction { externalId company { name } } }
-          reminders { id status why { timezone items { rule anchor dueAt } spacing { decision detail } } } }`,
+        (_, i) => `p${i}: studentsMissingFollowUps { edges { node {
+          student { name email advisor { name } interactions { externalId kind outcome notes company { name } contacts { name title } }
+            reminders { id status why { timezone items { gapId rule anchor dueAt } spacing { decision detail } } } }
+          gaps { id urgency interaction { externalId kind company { name } } } } } }`,
       ).join(' ')} }`;
       for (const [query, limit] of [
         [deep, /depth/i],

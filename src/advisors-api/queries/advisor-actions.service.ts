@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../../common/app-error.js';
+import { ConflictError, NotFoundError } from '../../common/app-error.js';
 import { GapDecisionsService, type GapDecisionResult } from '../../follow-ups/gap-decisions.service.js';
 import { FollowUpsService } from '../../interactions/follow-ups.service.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -30,6 +30,14 @@ export class AdvisorActionsService {
     );
     if (!visible) throw new NotFoundError(`No interaction ${input.interactionExternalId} in your scope.`);
     const externalId = input.externalId ?? `advisor-log.${randomUUID()}`;
+    // Only new follow-ups: reusing an existing externalId would move that follow-up (perhaps another
+    // advisor's student's) to this interaction. Changing follow-ups stays with the portal.
+    const [taken] = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM follow_ups WHERE center_id = $1 AND external_id = $2`,
+      [viewer.centerId, externalId],
+    );
+    if (taken)
+      throw new ConflictError(`A follow-up ${externalId} already exists; logFollowUp records new ones only.`);
     const [outcome] = await this.followUps.upsertMany(viewer.centerId, [
       {
         externalId,

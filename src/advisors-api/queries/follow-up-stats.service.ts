@@ -12,8 +12,8 @@ const MAX_RANGE_DAYS = 800;
 
 /**
  * One statement: per interaction that ended in the range (its thank-you gap, first thank-you follow-up, and
- * gaps open now), then aggregated for the whole scope and per advisor with GROUPING SETS. Erased students'
- * interactions still count: erasure keeps what statistics need and nothing that identifies them.
+ * gaps open now), then aggregated for the whole scope and per advisor with GROUPING SETS. Deleted
+ * interactions (an erased student's included) no longer count.
  * $1 center · $2 caseload advisor id · $3 advisorExternalId filter · $4 from · $5 to · $6 now
  */
 const STATS_SQL = `
