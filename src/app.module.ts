@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AdvisorsApiModule } from './advisors-api/advisors-api.module.js';
+import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CentersModule } from './centers/centers.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
@@ -88,6 +89,7 @@ export class AppModule {
               InteractionsModule,
               WebhooksModule,
               AdvisorsApiModule.forRoot(runtime),
+              QueueDashboardModule.forRoot(runtime),
             ]
           : []),
       ],
