@@ -41,7 +41,7 @@ export class QueueDashboardModule implements NestModule {
               options: { uiConfig: { boardTitle: 'Follow-up queues' } },
             });
             const board: Board = {
-              router: server.getRouter(),
+              router: server.getRouter() as RequestHandler, // typed `any` by bull-board: an Express router
               auth: adminKeyMiddleware(runtime.secrets.adminApiKey),
             };
             return board;
