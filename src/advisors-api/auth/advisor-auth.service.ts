@@ -37,7 +37,6 @@ export class AdvisorAuthService {
         centerId: key.centerId,
         role: 'director',
         caseloadOf: null,
-        advisorExternalId: null,
         rateKey: actor,
         audit: { centerId: key.centerId, actor, role: 'director', requestId },
       };
@@ -53,7 +52,6 @@ export class AdvisorAuthService {
       centerId: claims.center,
       role: claims.role,
       caseloadOf: claims.role === 'advisor' ? advisor.id : null,
-      advisorExternalId: claims.sub,
       rateKey: `${claims.center}:${actor}`,
       audit: { centerId: claims.center, actor, role: claims.role, requestId },
     };

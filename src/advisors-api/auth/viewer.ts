@@ -9,8 +9,6 @@ export interface Viewer {
   role: 'advisor' | 'director';
   /** The advisor's row id; null for a director. Students are visible when `advisor_id` equals it. */
   caseloadOf: string | null;
-  /** The advisor's externalId (JWT `sub`), or null for a director using an API key. */
-  advisorExternalId: string | null;
   /** Rate-limit key: one bucket per token holder. */
   rateKey: string;
   audit: AuditActor;

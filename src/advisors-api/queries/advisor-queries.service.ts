@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
-import { CLOCK, type Clock } from '../../common/clock.js';
 import { urgencyAt } from '../../follow-ups/domain/gaps.js';
 import type { Viewer } from '../auth/viewer.js';
 import { badUserInput } from '../graphql-errors.js';
@@ -42,13 +41,8 @@ export function missingFollowUpsParams(
 export class AdvisorQueriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
-
-  now(): Date {
-    return this.clock.now();
-  }
 
   async studentsMissingFollowUps(
     viewer: Viewer,
