@@ -27,3 +27,11 @@ export function byKey<T>(keyOf: (item: T) => string): (a: T, b: T) => number {
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   };
 }
+
+/**
+ * SQL rendering the timestamptz `expression` as JavaScript's ISO form (`2026-11-26T01:00:00.000Z`), for JSON
+ * built in SQL: json_build_object would write `+00:00` and a varying number of fraction digits instead.
+ */
+export function isoUtc(expression: string): string {
+  return `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { decodeInstantIdCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import { isoUtc } from '../database/sql.js';
 import { urgencyAt } from './domain/gaps.js';
 import type { GapResource, ReminderQuery, ReminderResource } from './read.dto.js';
 
@@ -26,7 +27,7 @@ export class FollowUpsReadService {
       (Omit<GapResource, 'urgency' | 'remindersSent'> & { remindersSent: string })[]
     >(
       `SELECT g.id, g.purpose, g.state, g.ideal_by AS "idealBy", g.overdue_at AS "overdueAt",
-              json_build_object('externalId', i.external_id, 'kind', i.kind, 'occurredAt', i.occurred_at) AS interaction,
+              json_build_object('externalId', i.external_id, 'kind', i.kind, 'occurredAt', ${isoUtc('i.occurred_at')}) AS interaction,
               count(r.id) FILTER (WHERE r.status = 'SENT') AS "remindersSent",
               max(r.sent_at) FILTER (WHERE r.status = 'SENT') AS "lastRemindedAt",
               min(r.scheduled_at) FILTER (WHERE r.status = 'SCHEDULED') AS "nextReminderAt"

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { isoUtc } from '../database/sql.js';
 import { afterCommit, transactionWithRetry } from '../database/transaction.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 
@@ -52,8 +53,8 @@ export class EscalationService {
     return transactionWithRetry(this.dataSource, async (manager) => {
       const students = await manager.query<{ student: Record<string, unknown> }[]>(
         `SELECT json_build_object('externalId', s.external_id, 'name', s.name, 'email', s.email,
-                  'gaps', json_agg(json_build_object('gapId', g.id, 'purpose', g.purpose, 'urgency', 'OVERDUE', 'idealBy', g.ideal_by,
-                    'overdueAt', g.overdue_at, 'interaction', json_build_object('externalId', i.external_id, 'kind', i.kind, 'occurredAt', i.occurred_at),
+                  'gaps', json_agg(json_build_object('gapId', g.id, 'purpose', g.purpose, 'urgency', 'OVERDUE', 'idealBy', ${isoUtc('g.ideal_by')},
+                    'overdueAt', ${isoUtc('g.overdue_at')}, 'interaction', json_build_object('externalId', i.external_id, 'kind', i.kind, 'occurredAt', ${isoUtc('i.occurred_at')}),
                     'company', json_build_object('externalId', c.external_id, 'name', c.name)) ORDER BY g.overdue_at, g.id)) AS student
          FROM gaps g JOIN students s ON s.id = g.student_id JOIN interactions i ON i.id = g.interaction_id JOIN companies c ON c.id = i.company_id
          WHERE s.advisor_id = $1 AND s.erased_at IS NULL AND g.state = 'OPEN' AND i.deleted_at IS NULL

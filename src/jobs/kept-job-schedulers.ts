@@ -1,0 +1,40 @@
+import { Logger } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+
+export interface SchedulerSpec {
+  id: string;
+  everyMs: number;
+  jobName: string;
+  opts: JobsOptions;
+}
+
+/**
+ * Registers periodic jobs (BullMQ job schedulers: one schedule however many workers upsert it) and checks
+ * every `checkEveryMs` that they still exist, re-creating any that vanished. The schedulers live in the
+ * queue's store, so a flushed or replaced Redis would otherwise stop the sweep, the digests and housekeeping
+ * until a worker restarted. Returns the function that stops the checks.
+ */
+export async function keepJobSchedulers(
+  queue: Queue,
+  specs: SchedulerSpec[],
+  checkEveryMs: number,
+): Promise<() => void> {
+  const logger = new Logger('JobSchedulers');
+  const upsert = (spec: SchedulerSpec) =>
+    queue.upsertJobScheduler(spec.id, { every: spec.everyMs }, { name: spec.jobName, opts: spec.opts });
+  for (const spec of specs) await upsert(spec);
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const spec of specs) {
+        if (await queue.getJobScheduler(spec.id)) continue;
+        await upsert(spec);
+        logger.warn(
+          { queue: queue.name, scheduler: spec.id },
+          'job scheduler was missing (queue store lost?); re-created',
+        );
+      }
+    })().catch((err: unknown) => logger.error({ err, queue: queue.name }, 'checking job schedulers failed'));
+  }, checkEveryMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,43 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import { HOUSEKEEPING_JOBS, QUEUES } from '../src/jobs/queue-names.js';
+import { freshDatabase } from './helpers/fresh-database.js';
+import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
+
+describe('periodic jobs survive a lost queue store', () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let worker: TestApp;
+  beforeAll(async () => {
+    // A database and queue namespace of its own: this worker sweeps every second.
+    database = await freshDatabase(true);
+    worker = await startTestApp({
+      role: 'worker',
+      databaseUrl: database.url,
+      queueNamespace: `cfu_test_${randomBytes(4).toString('hex')}`,
+      env: { SWEEP_INTERVAL_SECONDS: '1' },
+    });
+  });
+  afterAll(async () => {
+    await worker.close();
+    await database.drop();
+  });
+
+  it('re-creates the sweep, digest and housekeeping schedulers within a sweep interval when they vanish', async () => {
+    const reminders = worker.app.get<Queue>(getQueueToken(QUEUES.reminders));
+    const housekeeping = worker.app.get<Queue>(getQueueToken(QUEUES.housekeeping));
+    const schedulers: [Queue, string][] = [
+      [reminders, 'reminder-sweep'],
+      [reminders, 'escalation-digests'],
+      ...Object.values(HOUSEKEEPING_JOBS).map((name): [Queue, string] => [housekeeping, name]),
+    ];
+    for (const [queue, id] of schedulers) {
+      expect(await queue.getJobScheduler(id)).toBeDefined();
+      expect(await queue.removeJobScheduler(id)).toBe(true); // as a flushed Redis would lose them
+    }
+    for (const [queue, id] of schedulers) {
+      await eventually(async () => ((await queue.getJobScheduler(id)) ? true : undefined), 10_000, id);
+    }
+    expect(worker.logs.join('\n')).toContain('job scheduler was missing');
+  });
+});
