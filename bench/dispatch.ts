@@ -145,22 +145,30 @@ async function main(): Promise<void> {
       throw new Error('seeding took too long for the due instant; lower BENCH_REMINDERS');
 
     step('starting one worker process; waiting for the due instant');
-    const worker = spawn(process.execPath, [path.resolve(import.meta.dirname, '../src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        ...queueEnv,
-        PROCESS_ROLE: 'worker',
-        PORT: '0',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfu-bench-w-')),
-        QUEUE_NAMESPACE: namespace,
-        ENCRYPTION_KEY: encryptionKey,
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
+    // BENCH_PROFILE=<dir> profiles the worker too: that is where dispatch spends its CPU.
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+    const worker = spawn(
+      process.execPath,
+      [...profile, path.resolve(import.meta.dirname, '../src/main.js')],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          ...queueEnv,
+          PROCESS_ROLE: 'worker',
+          PORT: '0',
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfu-bench-w-')),
+          QUEUE_NAMESPACE: namespace,
+          ENCRYPTION_KEY: encryptionKey,
+          WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+          LOG_LEVEL: 'warn',
+          NODE_ENV: 'production',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    );
     cleanup.unshift(() => {
       if (worker.exitCode === null) worker.kill('SIGKILL');
       return Promise.resolve();

@@ -4,6 +4,7 @@ import { FollowUpEngine1764288000000 } from './1764288000000-FollowUpEngine.js';
 import { Webhooks1764374400000 } from './1764374400000-Webhooks.js';
 import { EscalationDigests1764460800000 } from './1764460800000-EscalationDigests.js';
 import { AdvisorApi1764547200000 } from './1764547200000-AdvisorApi.js';
+import { UndispatchedRemindersIndex1764633600000 } from './1764633600000-UndispatchedRemindersIndex.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Webhooks1764374400000,
   EscalationDigests1764460800000,
   AdvisorApi1764547200000,
+  UndispatchedRemindersIndex1764633600000,
 ];

@@ -158,14 +158,29 @@ describe('reminder dispatch to a real webhook receiver', () => {
 
   it('sends nothing when a follow-up was logged before the reminder fell due', async () => {
     await interviewHoursAgo(1); // first nudge in an hour
-    const scheduled = await reminder();
+    expect(await reminder()).toMatchObject({ status: 'SCHEDULED' });
     await t.http
       .put('/v1/follow-ups/fu-1')
       .set(center.auth)
       .send({ interactionExternalId: 'int-1', channel: 'PHONE', sentAt: new Date().toISOString() })
       .expect(201);
-    await t.app.get(DispatchService).dispatch(scheduled.id); // even if its job fired now
+    await t.app.get(DispatchService).dispatchDue(); // even if a dispatch job fired now
     expect(await reminder()).toMatchObject({ status: 'CANCELLED' });
+    expect(receiver.received).toEqual([]);
+  });
+
+  it('re-checks the gaps when the reminder is claimed: one closed meanwhile cancels it', async () => {
+    await interviewHoursAgo(1);
+    const due = await reminder();
+    // Due now, its gap satisfied behind the engine's back: only the claim's own re-check can stop it.
+    const db = t.app.get(DataSource);
+    await db.query(`UPDATE reminders SET scheduled_at = now() - interval '1 second' WHERE id = $1`, [due.id]);
+    await db.query(`UPDATE gaps SET state = 'SATISFIED' WHERE id = $1`, [due.items[0].gapId]);
+    await t.app.get(DispatchService).dispatchDue();
+    expect(await reminder()).toMatchObject({
+      status: 'CANCELLED',
+      cancelReason: 'its gaps were no longer open when it fell due',
+    });
     expect(receiver.received).toEqual([]);
   });
 
@@ -174,6 +189,8 @@ describe('reminder dispatch to a real webhook receiver', () => {
     await interviewHoursAgo(3);
     const requests = await received(4);
     expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    // The first attempt, sent by the dispatcher, and the retries, read back from jsonb: the same bytes.
+    expect(new Set(requests.map((r) => r.body)).size).toBe(1);
     const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
     expect(gaps[1]).toBeGreaterThanOrEqual(250); // the second retry waits ~300 ms (5 min scaled)
     const [delivery] = (await t.http.get('/v1/webhook-deliveries').set(center.auth).expect(200)).body.items;

@@ -7,7 +7,7 @@ export const QUEUES = {
 } as const;
 
 export const REMINDER_JOBS = {
-  /** Payload { reminderId }: send this reminder if it is due and still wanted. */
+  /** No payload: dispatch every reminder that is due and still wanted (the job id says which instant woke it). */
   dispatch: 'dispatch-reminder',
   /** Periodic: re-enqueue every reminder due and not dispatched, every delivery due and not in flight. */
   sweep: 'sweep',

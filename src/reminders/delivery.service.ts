@@ -2,27 +2,32 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { GroupWriter } from '../common/group-writer.js';
+import { Limiter } from '../common/limiter.js';
+import { transactionWithRetry } from '../database/transaction.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { agentFor } from '../webhooks/ssrf-guard.js';
 import { signatureHeader } from '../webhooks/standard-webhooks.signer.js';
 import { openSecret } from '../webhooks/webhook-secret.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
-import { postWebhook } from './webhook-sender.js';
+import { postWebhook, type SendResult } from './webhook-sender.js';
 
 /** Delay before each retry (about 27.5 hours in all), multiplied by WEBHOOK_RETRY_SCALE. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
 /** An endpoint that has failed every delivery for this long is disabled. */
 const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600 * 1000;
 /** A claimed attempt not finished within this is assumed lost (worker crash) and may be claimed again. */
-const CLAIM_MS = 60_000;
+export const CLAIM_MS = 60_000;
+/** Webhook requests in flight at once from one process. */
+const SEND_CONCURRENCY = 32;
 
-interface ClaimedDelivery {
+/** One delivery claimed for one attempt (`attempts` already counts it), with its endpoint. */
+export interface ClaimedDelivery {
   id: string;
-  center_id: string;
   endpoint_id: string;
   message_id: string;
-  payload: unknown;
+  body: string;
   reminder_id: string | null;
   attempts: number;
   url: string;
@@ -32,10 +37,20 @@ interface ClaimedDelivery {
   disabled_at: Date | null;
 }
 
-/** One attempt at delivering one webhook, with the retry schedule, 410 handling and endpoint health. */
+interface Outcome {
+  delivery: ClaimedDelivery;
+  at: Date;
+  result: SendResult;
+}
+
+const isSuccess = (status: number | null) => status !== null && status >= 200 && status < 300;
+
+/** One attempt at delivering webhooks, with the retry schedule, 410 handling and endpoint health. */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
+  /** Requests in flight from this process, whoever sends them (dispatch batches, retries). */
+  private readonly sending = new Limiter(SEND_CONCURRENCY);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,62 +60,139 @@ export class DeliveryService {
     private readonly metrics: MetricsService,
   ) {}
 
+  /** Claims a pending delivery that is due (a retry, a redelivery, one the sweep found) and attempts it. */
   async attempt(deliveryId: string): Promise<void> {
     const now = this.clock.now();
-    const [delivery] = await this.dataSource.query<ClaimedDelivery[]>(
+    const [delivery] = await this.dataSource.query<(Omit<ClaimedDelivery, 'body'> & { payload: unknown })[]>(
       `WITH claimed AS (
          UPDATE webhook_deliveries SET attempts = attempts + 1, claimed_until = $2::timestamptz + $3 * interval '1 millisecond', updated_at = now()
          WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
          RETURNING *
        )
-       SELECT c.id, c.center_id, c.endpoint_id, c.message_id, c.payload, c.reminder_id, c.attempts,
+       SELECT c.id, c.endpoint_id, c.message_id, c.payload, c.reminder_id, c.attempts,
               e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
        FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
       [deliveryId, now, CLAIM_MS],
     );
     if (!delivery) return; // not due, done, or another worker has it
-    if (delivery.disabled_at) {
-      await this.fail(delivery, null, 'the endpoint is disabled');
-      return;
+    const { payload, ...rest } = delivery;
+    await this.deliver([{ ...rest, body: JSON.stringify(payload) }]);
+  }
+
+  /**
+   * Sends claimed deliveries (at most SEND_CONCURRENCY at a time per process, over keep-alive connections)
+   * and records each outcome as soon as its request is over: successes grouped into few statements, failures
+   * one by one through the retry schedule. Recording promptly keeps what a crash can send twice small.
+   * Never inside a transaction.
+   */
+  async deliver(deliveries: ClaimedDelivery[]): Promise<void> {
+    const secrets = new Map<string, string[]>(); // decrypted once per endpoint and call
+    const successes = new GroupWriter<Outcome>((outcomes) => this.recordSuccesses(outcomes));
+    const settled = await Promise.allSettled(
+      deliveries.map(async (delivery) => {
+        if (delivery.disabled_at) return this.fail(delivery, null, 'the endpoint is disabled');
+        const outcome = await this.sending.run(() => this.send(delivery, secrets));
+        this.observe(outcome.result);
+        if (isSuccess(outcome.result.statusCode)) successes.add(outcome);
+        else await this.recordFailure(outcome);
+      }),
+    );
+    await successes.flushed();
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason; // left claimed: the sweep retries them once the claim expires
+  }
+
+  private async send(delivery: ClaimedDelivery, cache: Map<string, string[]>): Promise<Outcome> {
+    const at = this.clock.now();
+    let secrets = cache.get(delivery.endpoint_id);
+    if (!secrets) {
+      const key = this.runtime.secrets.encryptionKey;
+      secrets = [openSecret(key, delivery.secret)];
+      if (
+        delivery.previous_secret &&
+        delivery.previous_secret_expires_at &&
+        delivery.previous_secret_expires_at > at
+      ) {
+        secrets.push(openSecret(key, delivery.previous_secret));
+      }
+      cache.set(delivery.endpoint_id, secrets);
     }
-    const key = this.runtime.secrets.encryptionKey;
-    const secrets = [openSecret(key, delivery.secret)];
-    if (
-      delivery.previous_secret &&
-      delivery.previous_secret_expires_at &&
-      delivery.previous_secret_expires_at > now
-    ) {
-      secrets.push(openSecret(key, delivery.previous_secret));
-    }
-    const body = JSON.stringify(delivery.payload);
-    const timestamp = Math.floor(now.getTime() / 1000);
+    const timestamp = Math.floor(at.getTime() / 1000);
     const result = await postWebhook(
       delivery.url,
       {
         'webhook-id': delivery.message_id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, delivery.message_id, timestamp, body),
+        'webhook-signature': signatureHeader(secrets, delivery.message_id, timestamp, delivery.body),
       },
-      body,
+      delivery.body,
       agentFor(delivery.url, this.runtime.config.webhookAllowPrivateNetworks),
     );
-    await this.dataSource.query(
-      `INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) VALUES ($1, $2, $3, $4, $5)`,
-      [delivery.id, now, result.statusCode, result.latencyMs, result.error],
-    );
-    const status = result.statusCode;
-    this.metrics.deliveryLatency.observe(result.latencyMs / 1000);
+    return { delivery, at, result };
+  }
+
+  private observe({ statusCode: status, latencyMs }: SendResult): void {
+    this.metrics.deliveryLatency.observe(latencyMs / 1000);
     this.metrics.deliveryAttempts.inc({
       outcome:
         status === null
           ? 'network_error'
-          : status >= 200 && status < 300
+          : isSuccess(status)
             ? 'success'
             : status === 410
               ? 'gone'
               : 'http_error',
     });
-    if (status !== null && status >= 200 && status < 300) return this.succeed(delivery, status);
+  }
+
+  /**
+   * One statement for many successes: the attempts, the deliveries SUCCEEDED, their endpoints healthy again,
+   * and each reminder SENT once every one of its deliveries succeeded.
+   */
+  private async recordSuccesses(outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const sent = await transactionWithRetry(this.dataSource, (manager) =>
+      manager.query<{ scheduled_at: Date }[]>(
+        `WITH outcome AS (
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[]) AS o(id, attempted_at, status_code, latency_ms)
+         ), attempts AS (
+           INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms)
+           SELECT id, attempted_at, status_code, latency_ms FROM outcome
+         ), succeeded AS (
+           UPDATE webhook_deliveries d SET status = 'SUCCEEDED', last_status_code = o.status_code, last_error = NULL,
+             finished_at = now(), claimed_until = NULL, updated_at = now()
+           FROM outcome o WHERE d.id = o.id RETURNING d.reminder_id, d.endpoint_id
+         ), healthy AS (
+           UPDATE webhook_endpoints SET failing_since = NULL
+           WHERE id IN (SELECT endpoint_id FROM succeeded) AND failing_since IS NOT NULL
+         ), sent AS (
+           UPDATE reminders r SET status = 'SENT', sent_at = now(), updated_at = now()
+           WHERE r.id IN (SELECT reminder_id FROM succeeded) AND r.status IN ('SCHEDULED', 'FAILED')
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                             WHERE d.reminder_id = r.id AND d.status <> 'SUCCEEDED' AND d.id NOT IN (SELECT id FROM outcome))
+           RETURNING r.scheduled_at
+         ) SELECT * FROM sent`,
+        [
+          outcomes.map((o) => o.delivery.id),
+          outcomes.map((o) => o.at),
+          outcomes.map((o) => o.result.statusCode),
+          outcomes.map((o) => o.result.latencyMs),
+        ],
+      ),
+    );
+    const now = Date.now();
+    for (const reminder of sent) {
+      this.metrics.reminderTransitions.inc({ state: 'SENT' });
+      this.metrics.reminderLateness.observe(Math.max(0, (now - reminder.scheduled_at.getTime()) / 1000));
+    }
+  }
+
+  private async recordFailure({ delivery, at, result }: Outcome): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) VALUES ($1, $2, $3, $4, $5)`,
+      [delivery.id, at, result.statusCode, result.latencyMs, result.error],
+    );
+    const status = result.statusCode;
     if (status === 410) {
       await this.dataSource.query(
         `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1`,
@@ -108,39 +200,7 @@ export class DeliveryService {
       );
       return this.fail(delivery, status, 'the receiver answered 410 Gone; the endpoint is disabled');
     }
-    await this.retryOrFail(delivery, status, result.error ?? `HTTP ${status}`, result.retryAfterSeconds, now);
-  }
-
-  private async succeed(delivery: ClaimedDelivery, status: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE webhook_deliveries SET status = 'SUCCEEDED', last_status_code = $2, last_error = NULL, finished_at = now(), claimed_until = NULL, updated_at = now()
-         WHERE id = $1`,
-        [delivery.id, status],
-      );
-      await manager.query(
-        `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
-        [delivery.endpoint_id],
-      );
-      // The reminder is SENT once every one of its deliveries succeeded.
-      if (delivery.reminder_id) {
-        const [sent] = await manager.query<{ scheduled_at: Date }[]>(
-          `WITH sent AS (
-             UPDATE reminders SET status = 'SENT', sent_at = now(), updated_at = now()
-           WHERE id = $1 AND status IN ('SCHEDULED', 'FAILED')
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.reminder_id = $1 AND d.status <> 'SUCCEEDED')
-             RETURNING scheduled_at
-           ) SELECT * FROM sent`,
-          [delivery.reminder_id],
-        );
-        if (sent) {
-          this.metrics.reminderTransitions.inc({ state: 'SENT' });
-          this.metrics.reminderLateness.observe(
-            Math.max(0, (Date.now() - sent.scheduled_at.getTime()) / 1000),
-          );
-        }
-      }
-    });
+    await this.retryOrFail(delivery, status, result.error ?? `HTTP ${status}`, result.retryAfterSeconds, at);
   }
 
   private async fail(delivery: ClaimedDelivery, status: number | null, error: string): Promise<void> {

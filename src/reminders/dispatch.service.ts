@@ -1,87 +1,156 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { afterCommit, transactionWithRetry } from '../database/transaction.js';
-import { buildReminderPayload } from './reminder-payload.js';
-import { MetricsService } from '../metrics/metrics.service.js';
-import { ReminderScheduler } from './reminder-scheduler.js';
+import { transactionWithRetry } from '../database/transaction.js';
+import { CLAIM_MS, DeliveryService, type ClaimedDelivery } from './delivery.service.js';
+import { claimDueReminders } from './due-reminders.js';
+import { reminderPayload } from './reminder-payload.js';
 
-/** The reminder's center has an enabled endpoint subscribed to reminders (SQL condition on `r`). */
-export const SUBSCRIBED_ENDPOINT = `SELECT 1 FROM webhook_endpoints e
-  WHERE e.center_id = r.center_id AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL`;
+/** Reminders claimed per transaction: round trips and planning are shared by many, the first still goes out fast. */
+const BATCH_SIZE = 200;
+/** Claimed batches still being sent, per process: enough to keep the receivers busy while the next is claimed. */
+const BATCHES_IN_FLIGHT = 4;
 
 /**
- * Turns a due reminder into deliveries, once: the reminder is claimed with a conditional update, its gaps are
- * re-checked (a follow-up logged a second ago cancels it), and one delivery per subscribed endpoint is written
- * in the same transaction. Delivery jobs are enqueued after commit.
+ * Turns due reminders into deliveries, once, in batches: a batch of reminders is claimed with one conditional
+ * update, their gaps are re-checked (a follow-up logged a second ago cancels a reminder), and one delivery per
+ * subscribed endpoint is written, already claimed for its first attempt, in the same transaction; this worker
+ * sends those attempts right after commit while it claims the next batch. A crash after commit leaves the
+ * deliveries claimed for CLAIM_MS, after which the sweep enqueues them like any retry.
  */
 @Injectable()
-export class DispatchService {
+export class DispatchService implements OnModuleDestroy {
   private readonly logger = new Logger(DispatchService.name);
+  private draining: Promise<number> | null = null;
+  private drainAgain = false;
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly scheduler: ReminderScheduler,
-    private readonly metrics: MetricsService,
+    private readonly deliveries: DeliveryService,
   ) {}
 
-  async dispatch(reminderId: string): Promise<void> {
-    const now = this.clock.now();
-    await transactionWithRetry(this.dataSource, async (manager) => {
-      const [reminder] = await manager.query<{ center_id: string }[]>(
-        `WITH claimed AS (
-           UPDATE reminders r SET dispatched_at = $2, updated_at = now()
-           WHERE r.id = $1 AND r.status = 'SCHEDULED' AND r.dispatched_at IS NULL AND r.scheduled_at <= $2
-             AND EXISTS (${SUBSCRIBED_ENDPOINT})
-           RETURNING r.center_id
-         ) SELECT * FROM claimed`,
-        [reminderId, now],
-      );
-      // Not due (rescheduled later), already dispatched, no longer scheduled, or nowhere to send it yet (it
-      // stays SCHEDULED and goes out once the center registers an endpoint).
-      if (!reminder) return;
-      const payload = await buildReminderPayload(manager, reminderId, reminder.center_id, now);
-      if (!payload) {
-        await this.finish(manager, reminderId, 'CANCELLED', 'its gaps were no longer open when it fell due');
-        return;
-      }
-      const deliveries = await manager.query<{ id: string }[]>(
-        `INSERT INTO webhook_deliveries (center_id, endpoint_id, event_type, message_id, payload, reminder_id, next_attempt_at)
-         SELECT $1, e.id, 'followup.reminder', $3, $4, $2, $5 FROM webhook_endpoints e
-         WHERE e.center_id = $1 AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL
-         ON CONFLICT (reminder_id, endpoint_id) DO NOTHING RETURNING id`,
-        [reminder.center_id, reminderId, `msg_${reminderId}`, JSON.stringify(payload), now],
-      );
-      if (deliveries.length === 0) {
-        await this.finish(
-          manager,
-          reminderId,
-          'FAILED',
-          'no enabled webhook endpoint is subscribed to followup.reminder',
-        );
-        this.logger.warn(
-          { reminderId, centerId: reminder.center_id },
-          'reminder due but no webhook endpoint to deliver it to',
-        );
-        return;
-      }
-      afterCommit(manager, () =>
-        this.scheduler.scheduleDeliveries(deliveries.map((d) => ({ id: d.id, attempts: 0, at: now }))),
-      );
-    });
+  /** Finishes the batches in hand and claims no more, so shutdown is quick; others (or the sweep) take the rest. */
+  onModuleDestroy(): void {
+    this.stopping = true;
   }
 
-  private async finish(
-    manager: Parameters<Parameters<typeof transactionWithRetry>[1]>[0],
-    id: string,
-    status: string,
-    reason: string,
-  ) {
-    await manager.query(
-      `UPDATE reminders SET status = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`,
-      [id, status, reason],
-    );
+  /**
+   * Dispatches every reminder due now; returns how many it claimed. Calls while a drain runs in this process
+   * join it, and it drains once more before finishing, so a reminder committed meanwhile is not left behind.
+   */
+  dispatchDue(): Promise<number> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
+    }
+    this.draining = this.drain();
+    return this.draining;
   }
+
+  private async drain(): Promise<number> {
+    const sending = new Set<Promise<void>>();
+    let failure: Error | undefined;
+    let claimed = 0;
+    try {
+      do {
+        this.drainAgain = false;
+        // Claims pass over rows other transactions hold (another worker's claim, a recompute writing the
+        // student); a last claim then waits for those, so nothing due is left to the sweep.
+        for (const skipLocked of [true, false]) {
+          while (!this.stopping && failure === undefined) {
+            while (sending.size >= BATCHES_IN_FLIGHT) await Promise.race(sending);
+            const batch = await this.claim(skipLocked);
+            claimed += batch.claimed;
+            const sent: Promise<void> = this.deliveries
+              .deliver(batch.deliveries)
+              .catch((error: unknown) => {
+                failure ??= error instanceof Error ? error : new Error(String(error));
+              })
+              .finally(() => sending.delete(sent));
+            sending.add(sent);
+            if (batch.claimed < BATCH_SIZE) break; // nothing more to claim now
+          }
+        }
+      } while (this.drainAgain && !this.stopping && failure === undefined);
+    } finally {
+      await Promise.all(sending);
+      this.draining = null;
+    }
+    if (failure !== undefined) throw failure;
+    return claimed;
+  }
+
+  /** One batch claimed, rendered and written in one transaction. */
+  private async claim(skipLocked: boolean) {
+    const now = this.clock.now();
+    const batch = await transactionWithRetry(this.dataSource, (manager) =>
+      claimBatch(manager, now, skipLocked),
+    );
+    if (batch.stranded.length)
+      this.logger.warn({ reminderIds: batch.stranded }, 'reminders due but no webhook endpoint');
+    return batch;
+  }
+}
+
+/**
+ * Claims a batch, renders each payload, cancels reminders with nothing left to remind of, and writes their
+ * deliveries already claimed for the first attempt (the unique (reminder, endpoint) key keeps it to one each).
+ */
+async function claimBatch(manager: EntityManager, now: Date, skipLocked: boolean) {
+  const reminders = await claimDueReminders(manager, now, BATCH_SIZE, skipLocked);
+  if (reminders.length === 0) return { claimed: 0, deliveries: [], stranded: [] };
+  const bodies = new Map<string, string>();
+  const toSend: { id: string; centerId: string }[] = [];
+  const cancelled: string[] = [];
+  for (const reminder of reminders) {
+    const payload = reminderPayload(reminder, now);
+    if (!payload) {
+      cancelled.push(reminder.id);
+      continue;
+    }
+    bodies.set(reminder.id, JSON.stringify(payload));
+    toSend.push({ id: reminder.id, centerId: reminder.centerId });
+  }
+  await finish(manager, cancelled, 'CANCELLED', 'its gaps were no longer open when it fell due');
+  const deliveries = await manager.query<(Omit<ClaimedDelivery, 'body'> & { reminder_id: string })[]>(
+    `WITH inserted AS (
+         INSERT INTO webhook_deliveries (center_id, endpoint_id, event_type, message_id, payload, reminder_id, next_attempt_at, attempts, claimed_until)
+         SELECT x.center_id, e.id, 'followup.reminder', 'msg_' || x.reminder_id, p.payload, x.reminder_id, $4, 1,
+                $4::timestamptz + $5 * interval '1 millisecond'
+         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(reminder_id, center_id, n)
+           JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
+           JOIN webhook_endpoints e ON e.center_id = x.center_id AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL
+         ON CONFLICT (reminder_id, endpoint_id) DO NOTHING
+         RETURNING id, endpoint_id, message_id, reminder_id, attempts
+       )
+       SELECT i.*, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
+       FROM inserted i JOIN webhook_endpoints e ON e.id = i.endpoint_id`,
+    [
+      toSend.map((r) => r.id),
+      toSend.map((r) => r.centerId),
+      `[${toSend.map((r) => bodies.get(r.id)).join(',')}]`, // one JSON array: no escaping per array element
+      now,
+      CLAIM_MS,
+    ],
+  );
+  // An endpoint disabled since the claim checked it leaves a reminder nowhere to go.
+  const delivered = new Set(deliveries.map((d) => d.reminder_id));
+  const stranded = toSend.filter((r) => !delivered.has(r.id)).map((r) => r.id);
+  await finish(manager, stranded, 'FAILED', 'no enabled webhook endpoint is subscribed to followup.reminder');
+  return {
+    claimed: reminders.length,
+    deliveries: deliveries.map((d) => ({ ...d, body: bodies.get(d.reminder_id)! })),
+    stranded,
+  };
+}
+
+async function finish(manager: EntityManager, ids: string[], status: string, reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await manager.query(
+    `UPDATE reminders SET status = $2, cancel_reason = $3, updated_at = now() WHERE id = ANY($1::uuid[])`,
+    [ids, status, reason],
+  );
 }

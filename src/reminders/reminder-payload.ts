@@ -1,88 +1,69 @@
-import type { EntityManager } from 'typeorm';
 import { renderDraft } from '../follow-ups/domain/drafts.js';
 import { urgencyAt } from '../follow-ups/domain/gaps.js';
-import type { InteractionKind } from '../follow-ups/domain/policy.js';
-
-interface ItemRow {
-  gap_id: string;
-  purpose: 'THANK_YOU' | 'CHECK_IN';
-  ideal_by: Date;
-  overdue_at: Date;
-  interaction_external_id: string;
-  kind: InteractionKind;
-  occurred_at: Date;
-  notes: string | null;
-  company_external_id: string;
-  company_name: string;
-  contacts: { externalId: string; name: string; title: string | null }[];
-}
+import type { DueReminder } from './due-reminders.js';
 
 /**
- * The `followup.reminder` event of SPEC 5.3 for one reminder and its open gaps, with a draft per item in the
- * student's locale, rendered now from current names (a renamed company or contact is always right).
+ * The `followup.reminder` event of SPEC 5.3 for a claimed reminder and its open gaps, with a draft per item in
+ * the student's locale, rendered now from current names (a renamed company or contact is always right). Null
+ * when nothing is left to remind of (gaps closed, student erased).
  */
-export async function buildReminderPayload(
-  manager: EntityManager,
-  reminderId: string,
-  centerId: string,
-  now: Date,
-): Promise<Record<string, unknown> | null> {
-  const [student] = await manager.query<
-    { external_id: string; name: string; email: string; locale: 'ja' | 'en'; timezone: string }[]
-  >(
-    `SELECT s.external_id, s.name, s.email, s.locale, s.timezone FROM reminders r JOIN students s ON s.id = r.student_id
-     WHERE r.id = $1 AND s.erased_at IS NULL`,
-    [reminderId],
-  );
-  if (!student) return null;
-  const items = await manager.query<ItemRow[]>(
-    `SELECT g.id AS gap_id, g.purpose, g.ideal_by, g.overdue_at, i.external_id AS interaction_external_id, i.kind, i.occurred_at, i.notes,
-            c.external_id AS company_external_id, c.name AS company_name,
-            coalesce((SELECT json_agg(json_build_object('externalId', ct.external_id, 'name', ct.name, 'title', ct.title) ORDER BY m.n)
-                      FROM unnest(i.contact_ids) WITH ORDINALITY AS m(id, n) JOIN contacts ct ON ct.id = m.id), '[]') AS contacts
-     FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id JOIN interactions i ON i.id = g.interaction_id JOIN companies c ON c.id = i.company_id
-     WHERE ri.reminder_id = $1 AND g.state = 'OPEN' AND i.deleted_at IS NULL
-     ORDER BY g.overdue_at, g.id`,
-    [reminderId],
-  );
-  if (items.length === 0) return null;
-  return {
+export function reminderPayload(reminder: DueReminder, now: Date): Record<string, unknown> | null {
+  const { student, items } = reminder;
+  if (!student || items.length === 0) return null;
+  return inJsonbKeyOrder({
     type: 'followup.reminder',
     timestamp: now.toISOString(),
     data: {
-      reminderId,
-      center: { id: centerId },
+      reminderId: reminder.id,
+      center: { id: reminder.centerId },
       student: {
-        externalId: student.external_id,
+        externalId: student.externalId,
         name: student.name,
         email: student.email,
         locale: student.locale,
       },
       items: items.map((item) => ({
-        gapId: item.gap_id,
+        gapId: item.gapId,
         purpose: item.purpose,
-        urgency: urgencyAt({ idealBy: item.ideal_by, overdueAt: item.overdue_at }, now),
-        idealBy: item.ideal_by.toISOString(),
-        overdueAt: item.overdue_at.toISOString(),
+        urgency: urgencyAt(item, now),
+        idealBy: item.idealBy.toISOString(),
+        overdueAt: item.overdueAt.toISOString(),
         interaction: {
-          externalId: item.interaction_external_id,
+          externalId: item.interactionExternalId,
           kind: item.kind,
-          occurredAt: item.occurred_at.toISOString(),
+          occurredAt: item.occurredAt.toISOString(),
         },
-        company: { externalId: item.company_external_id, name: item.company_name },
+        company: { externalId: item.companyExternalId, name: item.companyName },
         contacts: item.contacts,
         draft: renderDraft({
           locale: student.locale,
           purpose: item.purpose,
           kind: item.kind,
           studentName: student.name,
-          companyName: item.company_name,
+          companyName: item.companyName,
           contacts: item.contacts,
-          occurredAt: item.occurred_at,
+          occurredAt: item.occurredAt,
           timezone: student.timezone,
           notes: item.notes,
         }),
       })),
     },
-  };
+  }) as Record<string, unknown>;
 }
+
+/**
+ * Keys in the order PostgreSQL's jsonb keeps them (shorter first, then bytewise), so the body of the first
+ * attempt, sent straight from this object, is byte for byte the body of every retry and redelivery, which
+ * re-serialise the stored jsonb.
+ */
+export function inJsonbKeyOrder(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(inJsonbKeyOrder);
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort(byJsonbKeyOrder))
+    ordered[key] = inJsonbKeyOrder((value as Record<string, unknown>)[key]);
+  return ordered;
+}
+
+/** Our keys are ASCII, so string length and comparison are jsonb's byte length and byte order. */
+const byJsonbKeyOrder = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

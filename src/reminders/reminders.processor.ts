@@ -15,13 +15,11 @@ export class RemindersProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<{ reminderId?: unknown }>): Promise<unknown> {
+  async process(job: Job): Promise<unknown> {
     if (job.name === REMINDER_JOBS.sweep) return this.sweeper.sweep();
     if (job.name === REMINDER_JOBS.escalate) return this.escalations.run();
-    const reminderId = job.data.reminderId; // payloads carry ids only; re-checked where read
-    if (job.name !== REMINDER_JOBS.dispatch || typeof reminderId !== 'string')
-      throw new Error(`unexpected reminders job ${job.name}`);
-    await this.dispatcher.dispatch(reminderId);
-    return undefined;
+    // A trigger only: whatever is due is read from PostgreSQL (older jobs' reminderId payloads are not needed).
+    if (job.name === REMINDER_JOBS.dispatch) return this.dispatcher.dispatchDue();
+    throw new Error(`unexpected reminders job ${job.name}`);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { SUBSCRIBED_ENDPOINT } from './dispatch.service.js';
+import { SUBSCRIBED_ENDPOINT } from './due-reminders.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 
 const SWEEP_LIMIT = 5000;
@@ -24,10 +24,11 @@ export class SweepService {
 
   async sweep(): Promise<{ reminders: number; deliveries: number }> {
     const now = this.clock.now();
-    const reminders = await this.dataSource.query<{ id: string; scheduled_at: Date }[]>(
-      `SELECT r.id, r.scheduled_at FROM reminders r
-       WHERE r.status = 'SCHEDULED' AND r.dispatched_at IS NULL AND r.scheduled_at <= $1 AND EXISTS (${SUBSCRIBED_ENDPOINT})
-       ORDER BY r.scheduled_at LIMIT $2`,
+    const [{ reminders }] = await this.dataSource.query<{ reminders: number }[]>(
+      `SELECT count(*)::int AS reminders FROM (
+         SELECT 1 FROM reminders r
+         WHERE r.status = 'SCHEDULED' AND r.dispatched_at IS NULL AND r.scheduled_at <= $1 AND EXISTS (${SUBSCRIBED_ENDPOINT})
+         LIMIT $2) due`,
       [now, SWEEP_LIMIT],
     );
     const deliveries = await this.dataSource.query<{ id: string; attempts: number; next_attempt_at: Date }[]>(
@@ -36,16 +37,13 @@ export class SweepService {
        ORDER BY next_attempt_at LIMIT $2`,
       [now, SWEEP_LIMIT],
     );
-    await this.scheduler.scheduleReminders(reminders.map((r) => ({ id: r.id, at: r.scheduled_at })));
+    if (reminders) await this.scheduler.dispatchDueNow(now); // one job drains them all, in batches
     await this.scheduler.scheduleDeliveries(
       deliveries.map((d) => ({ id: d.id, attempts: d.attempts, at: d.next_attempt_at })),
     );
-    if (reminders.length || deliveries.length) {
-      this.logger.log(
-        { reminders: reminders.length, deliveries: deliveries.length },
-        'sweep re-enqueued due work',
-      );
+    if (reminders || deliveries.length) {
+      this.logger.log({ reminders, deliveries: deliveries.length }, 'sweep re-enqueued due work');
     }
-    return { reminders: reminders.length, deliveries: deliveries.length };
+    return { reminders, deliveries: deliveries.length };
   }
 }

@@ -3,17 +3,27 @@ import ipaddr from 'ipaddr.js';
 import { useAgent } from 'request-filtering-agent';
 import type { Agent } from 'node:http';
 
+const agents = new Map<string, Agent>();
+
 /**
  * Webhook URLs must not reach this machine's or the network's private services. The authoritative check is
  * at connect time, on the address actually resolved (request-filtering-agent), so DNS rebinding and
  * redirects cannot get around it; `checkDestination` repeats it at registration for a clear early error.
  */
 export function agentFor(url: string, allowPrivateNetworks: boolean): Agent {
-  return useAgent(url, {
-    allowPrivateIPAddress: allowPrivateNetworks,
-    allowMetaIPAddress: allowPrivateNetworks,
-    keepAlive: true,
-  });
+  // One agent per protocol and setting: useAgent builds a new one per call, and keep-alive only pays when
+  // deliveries share an agent (a fresh agent per request opened a new connection every time).
+  const key = `${url.startsWith('https') ? 'https' : 'http'} ${allowPrivateNetworks}`; // as useAgent decides
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = useAgent(url, {
+      allowPrivateIPAddress: allowPrivateNetworks,
+      allowMetaIPAddress: allowPrivateNetworks,
+      keepAlive: true,
+    });
+    agents.set(key, agent);
+  }
+  return agent;
 }
 
 /**
