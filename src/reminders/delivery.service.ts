@@ -204,6 +204,7 @@ export class DeliveryService {
   }
 
   private async fail(delivery: ClaimedDelivery, status: number | null, error: string): Promise<void> {
+    let reminderFailed = false;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE webhook_deliveries SET status = 'FAILED', last_status_code = $2, last_error = $3, finished_at = now(), claimed_until = NULL, updated_at = now()
@@ -211,12 +212,17 @@ export class DeliveryService {
         [delivery.id, status, error],
       );
       if (delivery.reminder_id) {
-        await manager.query(
-          `UPDATE reminders SET status = 'FAILED', cancel_reason = $2, updated_at = now() WHERE id = $1 AND status = 'SCHEDULED'`,
+        const failed = await manager.query<unknown[]>(
+          `WITH failed AS (
+             UPDATE reminders SET status = 'FAILED', cancel_reason = $2, updated_at = now() WHERE id = $1 AND status = 'SCHEDULED'
+             RETURNING id
+           ) SELECT * FROM failed`,
           [delivery.reminder_id, `a delivery failed: ${error}`],
         );
+        reminderFailed = failed.length > 0;
       }
     });
+    if (reminderFailed) this.metrics.reminderTransitions.inc({ state: 'FAILED' });
     this.logger.warn(
       { deliveryId: delivery.id, endpointId: delivery.endpoint_id, status, error },
       'webhook delivery failed for good',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { transactionWithRetry } from '../database/transaction.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { CLAIM_MS, DeliveryService, type ClaimedDelivery } from './delivery.service.js';
 import { claimDueReminders } from './due-reminders.js';
 import { reminderPayload } from './reminder-payload.js';
@@ -30,6 +31,7 @@ export class DispatchService implements OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly deliveries: DeliveryService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Finishes the batches in hand and claims no more, so shutdown is quick; others (or the sweep) take the rest. */
@@ -91,6 +93,8 @@ export class DispatchService implements OnModuleDestroy {
     );
     if (batch.stranded.length)
       this.logger.warn({ reminderIds: batch.stranded }, 'reminders due but no webhook endpoint');
+    this.metrics.reminderTransitions.inc({ state: 'CANCELLED' }, batch.cancelled);
+    this.metrics.reminderTransitions.inc({ state: 'FAILED' }, batch.stranded.length);
     return batch;
   }
 }
@@ -101,7 +105,7 @@ export class DispatchService implements OnModuleDestroy {
  */
 async function claimBatch(manager: EntityManager, now: Date, skipLocked: boolean) {
   const reminders = await claimDueReminders(manager, now, BATCH_SIZE, skipLocked);
-  if (reminders.length === 0) return { claimed: 0, deliveries: [], stranded: [] };
+  if (reminders.length === 0) return { claimed: 0, cancelled: 0, deliveries: [], stranded: [] };
   const bodies = new Map<string, string>();
   const toSend: { id: string; centerId: string }[] = [];
   const cancelled: string[] = [];
@@ -142,6 +146,7 @@ async function claimBatch(manager: EntityManager, now: Date, skipLocked: boolean
   await finish(manager, stranded, 'FAILED', 'no enabled webhook endpoint is subscribed to followup.reminder');
   return {
     claimed: reminders.length,
+    cancelled: cancelled.length,
     deliveries: deliveries.map((d) => ({ ...d, body: bodies.get(d.reminder_id)! })),
     stranded,
   };
