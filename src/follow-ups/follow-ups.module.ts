@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CenterRecomputeController } from './center-recompute.controller.js';
 import { FollowUpsController } from './follow-ups.controller.js';
 import { FollowUpsProcessor } from './follow-ups.processor.js';
 import { FollowUpsReadService } from './follow-ups-read.service.js';
@@ -13,7 +14,7 @@ export class FollowUpsModule {
   static forRoot(options: { servesApi: boolean; runsWorkers: boolean }): DynamicModule {
     return {
       module: FollowUpsModule,
-      controllers: options.servesApi ? [FollowUpsController] : [],
+      controllers: options.servesApi ? [FollowUpsController, CenterRecomputeController] : [],
       providers: [
         GapsService,
         PoliciesService,

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { ValidationFailedError } from '../common/app-error.js';
+import { NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { FOLLOW_UP_JOBS, QUEUES } from '../jobs/queue-names.js';
 import {
@@ -14,7 +14,7 @@ import {
   type InteractionKind,
 } from './domain/policy.js';
 import { loadPolicy } from './policies.repository.js';
-import type { PolicyBody, PolicyList } from './policy.dto.js';
+import type { PolicyBody, PolicyList, RecomputeStatus } from './policy.dto.js';
 import { GapsService } from './gaps.service.js';
 import { transactionWithRetry } from '../database/transaction.js';
 
@@ -34,12 +34,6 @@ export class PoliciesService {
 
   async list(centerId: string): Promise<PolicyList> {
     const policy = await loadPolicy(this.dataSource.manager, centerId);
-    const [run] = await this.dataSource.query<
-      { requested_at: Date; started_at: Date | null; finished_at: Date | null; students_done: number }[]
-    >(
-      `SELECT requested_at, started_at, finished_at, students_done FROM policy_recomputes WHERE center_id = $1`,
-      [centerId],
-    );
     return {
       items: INTERACTION_KINDS.map((kind) => ({
         kind,
@@ -49,15 +43,54 @@ export class PoliciesService {
         checkIns: policy[kind].checkIns,
         isDefault: policy[kind] === DEFAULT_POLICY[kind],
       })),
-      recompute: run
-        ? {
-            status: run.finished_at ? 'done' : run.started_at ? 'running' : 'pending',
-            requestedAt: run.requested_at,
-            finishedAt: run.finished_at,
-            studentsDone: run.students_done,
-          }
-        : null,
+      recompute: await this.recomputeStatus(centerId),
     };
+  }
+
+  /** The center's last recompute run with how far it got (students done of the center's students now). */
+  async recomputeStatus(centerId: string): Promise<RecomputeStatus | null> {
+    const [run] = await this.dataSource.query<
+      {
+        requested_at: Date;
+        started_at: Date | null;
+        finished_at: Date | null;
+        students_done: number;
+        students_total: number;
+      }[]
+    >(
+      `SELECT requested_at, started_at, finished_at, students_done,
+              (SELECT count(*)::int FROM students s WHERE s.center_id = r.center_id AND s.erased_at IS NULL) AS students_total
+       FROM policy_recomputes r WHERE center_id = $1`,
+      [centerId],
+    );
+    if (!run) return null;
+    return {
+      status: run.finished_at ? 'done' : run.started_at ? 'running' : 'pending',
+      requestedAt: run.requested_at,
+      finishedAt: run.finished_at,
+      studentsDone: run.students_done,
+      // Students added during the run are counted in the total too; a finished run reports all of them.
+      studentsTotal: Math.max(run.students_total, run.students_done),
+    };
+  }
+
+  /**
+   * Starts recomputing every student of the center in the background, as a policy change does (for operators:
+   * after a rules fix, or to rebuild schedules). Not found when the center does not exist.
+   */
+  async requestRecompute(centerId: string): Promise<RecomputeStatus> {
+    const requestedAt = this.clock.now();
+    const [center] = await this.dataSource.query<{ id: string }[]>(
+      `WITH requested AS (
+         INSERT INTO policy_recomputes (center_id, requested_at) SELECT id, $2 FROM centers WHERE id = $1
+         ON CONFLICT (center_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, students_done = 0
+         RETURNING center_id AS id
+       ) SELECT id FROM requested`,
+      [centerId, requestedAt],
+    );
+    if (!center) throw new NotFoundError('No such center.');
+    await this.enqueueRecompute(centerId, requestedAt);
+    return (await this.recomputeStatus(centerId))!;
   }
 
   /** Stores the kind's windows and starts recomputing the center's students in the background. */
@@ -99,6 +132,11 @@ export class PoliciesService {
       );
     });
     // After commit: the job only says "recompute this center"; the row above is the truth.
+    await this.enqueueRecompute(centerId, requestedAt);
+    return this.list(centerId);
+  }
+
+  private async enqueueRecompute(centerId: string, requestedAt: Date): Promise<void> {
     await this.queue
       .add(
         FOLLOW_UP_JOBS.recomputeCenter,
@@ -108,7 +146,6 @@ export class PoliciesService {
       .catch((error: unknown) =>
         this.logger.error({ err: error, centerId }, 'could not enqueue the policy recompute'),
       );
-    return this.list(centerId);
   }
 
   /**

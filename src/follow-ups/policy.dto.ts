@@ -54,6 +54,8 @@ export class RecomputeStatus {
   @ApiProperty() requestedAt!: Date;
   @ApiProperty({ type: Date, nullable: true }) finishedAt!: Date | null;
   @ApiProperty({ description: 'Students recomputed so far in the current run' }) studentsDone!: number;
+  @ApiProperty({ description: "The center's students (not erased): what a run recomputes" })
+  studentsTotal!: number;
 }
 
 export class PolicyList {

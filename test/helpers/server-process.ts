@@ -15,7 +15,7 @@ export interface ServerProcess {
  * Runs a built entry point (`npm test` builds first) as a real child process, with the parent's environment
  * minus the service's variables, plus `env`.
  */
-export function spawnBuilt(entry: string, env: Record<string, string>): ServerProcess {
+export function spawnBuilt(entry: string, env: Record<string, string>, args: string[] = []): ServerProcess {
   const base = { ...process.env };
   for (const name of [
     'DATABASE_URL',
@@ -27,7 +27,7 @@ export function spawnBuilt(entry: string, env: Record<string, string>): ServerPr
   ]) {
     delete base[name];
   }
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', entry)], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', entry), ...args], {
     cwd: ROOT,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

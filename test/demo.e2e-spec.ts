@@ -1,0 +1,131 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DateTime } from 'luxon';
+import { daytimeZone } from '../demo/sample-center.js';
+import { spawnBuilt, type ServerProcess } from './helpers/server-process.js';
+
+interface Summary {
+  demo: 'summary';
+  ok: boolean;
+  companies: string[];
+  expected: string[];
+  deferred: string[];
+  boundary: string[];
+  rejectedDeliveries: number;
+  received: {
+    studentExternalId: string;
+    locale: 'ja' | 'en';
+    items: { company: string; purpose: string; urgency: string; subject: string; text: string }[];
+  }[];
+  missingFollowUps: { advisor: string; totalCount: number; students: string[] };
+}
+
+/**
+ * Processes running on `dir`: the demo's service (DATA_DIR in its environment) and its PostgreSQL (`-D` on its
+ * command line).
+ */
+function processesOn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (cmdline.includes(dir) || environ.some((v) => v.startsWith('DATA_DIR=') && v.includes(dir))) {
+        found.push(`${pid} ${cmdline}`);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/**
+ * `npm run demo` end to end, as the built entry (npm test builds first): the service as a child process on the
+ * embedded defaults, the sample center, signed reminders to the demo's own receiver. The demo decides from
+ * each student's local time which reminders quiet hours allow now, and two students are always abroad in a
+ * daytime zone, so the expectations hold at any hour.
+ */
+describe('npm run demo', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfu-demo-'));
+  let demo: ServerProcess | undefined;
+
+  afterEach(async () => {
+    if (demo && demo.child.exitCode === null) {
+      demo.child.kill('SIGKILL');
+      await demo.exited;
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('always has students abroad where it is daytime, far from quiet hours, in any season', () => {
+    for (const day of ['2026-01-15', '2026-03-09', '2026-07-15', '2026-11-02']) {
+      for (let minutes = 0; minutes < 24 * 60; minutes += 15) {
+        const now = DateTime.fromISO(`${day}T00:00:00Z`).plus({ minutes });
+        const local = now.setZone(daytimeZone(now));
+        expect(local.hour).toBeGreaterThanOrEqual(10);
+        expect(local.hour).toBeLessThan(18);
+      }
+    }
+  });
+
+  it('--once receives the expected reminders, drafts name the company exactly, and leaves nothing running', async () => {
+    demo = spawnBuilt('demo/demo.js', {}, ['--once', '--dir', dir, '--timeout', '45']);
+    const code = await demo.exited;
+    const lines = demo.stdout.filter(Boolean);
+    expect({ code, stderr: code === 0 ? '' : demo.stderr.join('\n') }).toEqual({ code: 0, stderr: '' });
+    const summary = JSON.parse(lines[lines.length - 1]) as Summary;
+
+    expect(summary.ok).toBe(true);
+    expect(summary.rejectedDeliveries).toBe(0);
+    // The students abroad are in daytime whatever the hour; Tokyo and New York depend on it.
+    expect(summary.expected).toEqual(expect.arrayContaining(['stu-nakamura', 'stu-wilson']));
+    expect([...summary.expected, ...summary.deferred, ...summary.boundary].sort()).toEqual(
+      ['stu-garcia', 'stu-miller', 'stu-nakamura', 'stu-sato', 'stu-takahashi', 'stu-wilson'].sort(),
+    );
+    const receivedBy = new Map(summary.received.map((r) => [r.studentExternalId, r]));
+    for (const id of summary.expected) expect(receivedBy.has(id)).toBe(true);
+    for (const id of summary.deferred) expect(receivedBy.has(id)).toBe(false);
+    expect(receivedBy.has('stu-ito')).toBe(false); // thanked by phone: nothing to remind
+
+    for (const reminder of summary.received) {
+      for (const item of reminder.items) {
+        expect(summary.companies).toContain(item.company);
+        expect(item.text).toContain(item.company);
+        if (reminder.locale === 'ja') {
+          expect(item.text).toMatch(/様\n/);
+          expect(item.subject).toMatch(/御礼|選考結果/);
+        } else {
+          expect(item.text).toMatch(/^Dear /);
+        }
+      }
+    }
+    const nakamura = receivedBy.get('stu-nakamura')!;
+    expect(nakamura.locale).toBe('ja');
+    expect(nakamura.items[0].text).toContain('株式会社サンプル商事 人事部 課長 山田 太郎様');
+    expect(receivedBy.get('stu-wilson')!.items[0].text).toContain('未来テクノロジー株式会社');
+
+    // The advisor's caseload over GraphQL: everyone with an open gap, whether reminded yet or not.
+    expect(summary.missingFollowUps.students.sort()).toEqual(['stu-nakamura', 'stu-sato', 'stu-takahashi']);
+    expect(processesOn(dir)).toEqual([]);
+  }, 90_000);
+
+  it('stops the service and its PostgreSQL on Ctrl-C (SIGINT)', async () => {
+    demo = spawnBuilt('demo/demo.js', {}, ['--dir', dir, '--timeout', '45']);
+    const deadline = Date.now() + 60_000;
+    while (!demo.stdout.some((l) => l.includes('Press Ctrl-C'))) {
+      if (demo.child.exitCode !== null) throw new Error(`demo exited early:\n${demo.stderr.join('\n')}`);
+      if (Date.now() > deadline) throw new Error('the demo did not get ready within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(demo.stdout.join('\n')).toContain('studentsMissingFollowUps');
+    expect(demo.stdout.join('\n')).toMatch(/export ADVISOR_TOKEN='ey/);
+    expect(processesOn(dir).length).toBeGreaterThan(0);
+
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
+    expect(demo.stderr.join('\n')).toContain('the service and its PostgreSQL are no longer running');
+    expect(processesOn(dir)).toEqual([]);
+  }, 90_000);
+});
