@@ -1,5 +1,14 @@
 import { caseloadCondition } from '../auth/viewer.js';
 
+/** The student and gap conditions every gap of the snapshot must meet; `g` is the gap, `s` its student. */
+const MATCHING = `
+    s.center_id = $1 AND s.erased_at IS NULL AND ${caseloadCondition('$2')}
+    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
+    AND ($6::int IS NULL OR s.graduation_year = $6)
+    AND g.center_id = $1 AND g.created_at <= coalesce($7::timestamptz, statement_timestamp()) AND g.opens_at <= $8
+    AND ($4::text[] IS NULL OR (CASE WHEN $8 >= g.overdue_at THEN 'OVERDUE' WHEN $8 >= g.ideal_by THEN 'LATE' ELSE 'DUE' END) = ANY($4::text[]))
+    AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = g.interaction_id AND i.kind = ANY($5::text[])))`;
+
 /**
  * The hot query of the advisor API, exported so the benchmark runs exactly this SQL. Students with at least
  * one matching open gap, most urgent first: earliest `overdue_at` among their matching gaps, then student id.
@@ -8,11 +17,11 @@ import { caseloadCondition } from '../auth/viewer.js';
  * out and keeps gaps closed later in, and `$8` (the injected clock) is the instant urgency filters use, so a
  * student's position cannot move between page requests and no student is skipped or repeated.
  *
- * Plan (bench:advisors): the gaps of the snapshot are two disjoint halves, open ones (partial index
- * gaps_open_center_student_idx, read without the heap) and ones resolved after the snapshot (partial index
- * gaps_resolved_updated_idx, usually empty), so no closed gap is read. The snapshot instant is a scalar
- * subquery, not a join, so the UNION ALL stays a plain append the planner can probe per student (an advisor's
- * caseload) or scan whole (a director). Only the page's rows are formatted.
+ * Plan (bench:advisors): the gaps of the snapshot are two disjoint halves, each joined to the students in scope
+ * on its own: open ones (partial index gaps_open_center_student_idx, read without the heap: one probe per
+ * student of an advisor's caseload, one scan of the center for a director) and ones resolved after the
+ * snapshot (partial index gaps_resolved_updated_idx, usually empty). So no closed gap is read, and only the
+ * page's rows are formatted.
  *
  * $1 center · $2 caseload advisor id (null: whole center) · $3 advisorExternalId filter · $4 urgencies ·
  * $5 kinds · $6 graduation year · $7 snapshot (db time, null on the first page) · $8 urgency instant ·
@@ -20,27 +29,16 @@ import { caseloadCondition } from '../auth/viewer.js';
  */
 export const MISSING_FOLLOW_UPS_SQL = `
 WITH snapshot AS (SELECT coalesce($7::timestamptz, statement_timestamp()) AS as_of),
-snapshot_gaps AS (
-  SELECT g.student_id, g.overdue_at, g.ideal_by, g.interaction_id
-  FROM gaps g
-  WHERE g.center_id = $1 AND g.state = 'OPEN'
-    AND g.created_at <= (SELECT as_of FROM snapshot) AND g.opens_at <= $8
-  UNION ALL
-  SELECT g.student_id, g.overdue_at, g.ideal_by, g.interaction_id
-  FROM gaps g
-  WHERE g.center_id = $1 AND g.state <> 'OPEN' AND g.updated_at > (SELECT as_of FROM snapshot)
-    AND g.created_at <= (SELECT as_of FROM snapshot) AND g.opens_at <= $8
-),
 keyed AS (
-  SELECT g.student_id, min(g.overdue_at) AS sort_key
-  FROM students s
-  JOIN snapshot_gaps g ON g.student_id = s.id
-  WHERE s.center_id = $1 AND s.erased_at IS NULL AND ${caseloadCondition('$2')}
-    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
-    AND ($6::int IS NULL OR s.graduation_year = $6)
-    AND ($4::text[] IS NULL OR (CASE WHEN $8 >= g.overdue_at THEN 'OVERDUE' WHEN $8 >= g.ideal_by THEN 'LATE' ELSE 'DUE' END) = ANY($4::text[]))
-    AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = g.interaction_id AND i.kind = ANY($5::text[])))
-  GROUP BY g.student_id
+  SELECT student_id, min(overdue_at) AS sort_key
+  FROM (
+    SELECT g.student_id, g.overdue_at FROM students s JOIN gaps g ON g.student_id = s.id
+    WHERE g.state = 'OPEN' AND ${MATCHING}
+    UNION ALL
+    SELECT g.student_id, g.overdue_at FROM students s JOIN gaps g ON g.student_id = s.id
+    WHERE g.state <> 'OPEN' AND g.updated_at > coalesce($7::timestamptz, statement_timestamp()) AND ${MATCHING}
+  ) snapshot_gaps
+  GROUP BY student_id
 ),
 page AS (
   SELECT student_id, sort_key FROM keyed
