@@ -5,6 +5,7 @@ import { Webhooks1764374400000 } from './1764374400000-Webhooks.js';
 import { EscalationDigests1764460800000 } from './1764460800000-EscalationDigests.js';
 import { AdvisorApi1764547200000 } from './1764547200000-AdvisorApi.js';
 import { UndispatchedRemindersIndex1764633600000 } from './1764633600000-UndispatchedRemindersIndex.js';
+import { AdvisorQueryIndexes1764720000000 } from './1764720000000-AdvisorQueryIndexes.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   EscalationDigests1764460800000,
   AdvisorApi1764547200000,
   UndispatchedRemindersIndex1764633600000,
+  AdvisorQueryIndexes1764720000000,
 ];

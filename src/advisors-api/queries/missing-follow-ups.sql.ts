@@ -1,5 +1,14 @@
 import { caseloadCondition } from '../auth/viewer.js';
 
+/** The student and gap conditions every gap of the snapshot must meet; `g` is the gap, `s` its student. */
+const MATCHING = `
+    s.center_id = $1 AND s.erased_at IS NULL AND ${caseloadCondition('$2')}
+    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
+    AND ($6::int IS NULL OR s.graduation_year = $6)
+    AND g.center_id = $1 AND g.created_at <= coalesce($7::timestamptz, statement_timestamp()) AND g.opens_at <= $8
+    AND ($4::text[] IS NULL OR (CASE WHEN $8 >= g.overdue_at THEN 'OVERDUE' WHEN $8 >= g.ideal_by THEN 'LATE' ELSE 'DUE' END) = ANY($4::text[]))
+    AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = g.interaction_id AND i.kind = ANY($5::text[])))`;
+
 /**
  * The hot query of the advisor API, exported so the benchmark runs exactly this SQL. Students with at least
  * one matching open gap, most urgent first: earliest `overdue_at` among their matching gaps, then student id.
@@ -8,6 +17,12 @@ import { caseloadCondition } from '../auth/viewer.js';
  * out and keeps gaps closed later in, and `$8` (the injected clock) is the instant urgency filters use, so a
  * student's position cannot move between page requests and no student is skipped or repeated.
  *
+ * Plan (bench:advisors): the gaps of the snapshot are two disjoint halves, each joined to the students in scope
+ * on its own: open ones (partial index gaps_open_center_student_idx, read without the heap: one probe per
+ * student of an advisor's caseload, one scan of the center for a director) and ones resolved after the
+ * snapshot (partial index gaps_resolved_updated_idx, usually empty). So no closed gap is read, and only the
+ * page's rows are formatted.
+ *
  * $1 center · $2 caseload advisor id (null: whole center) · $3 advisorExternalId filter · $4 urgencies ·
  * $5 kinds · $6 graduation year · $7 snapshot (db time, null on the first page) · $8 urgency instant ·
  * $9 after sort key · $10 after student id · $11 page size + 1
@@ -15,23 +30,24 @@ import { caseloadCondition } from '../auth/viewer.js';
 export const MISSING_FOLLOW_UPS_SQL = `
 WITH snapshot AS (SELECT coalesce($7::timestamptz, statement_timestamp()) AS as_of),
 keyed AS (
-  SELECT g.student_id, min(g.overdue_at) AS sort_key
-  FROM students s
-  JOIN gaps g ON g.student_id = s.id
-  CROSS JOIN snapshot
-  WHERE s.center_id = $1 AND s.erased_at IS NULL AND ${caseloadCondition('$2')}
-    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
-    AND ($6::int IS NULL OR s.graduation_year = $6)
-    AND g.center_id = $1 AND g.created_at <= snapshot.as_of AND g.opens_at <= $8
-    AND (g.state = 'OPEN' OR (g.state <> 'OPEN' AND g.updated_at > snapshot.as_of))
-    AND ($4::text[] IS NULL OR (CASE WHEN $8 >= g.overdue_at THEN 'OVERDUE' WHEN $8 >= g.ideal_by THEN 'LATE' ELSE 'DUE' END) = ANY($4::text[]))
-    AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = g.interaction_id AND i.kind = ANY($5::text[])))
-  GROUP BY g.student_id
+  SELECT student_id, min(overdue_at) AS sort_key
+  FROM (
+    SELECT g.student_id, g.overdue_at FROM students s JOIN gaps g ON g.student_id = s.id
+    WHERE g.state = 'OPEN' AND ${MATCHING}
+    UNION ALL
+    SELECT g.student_id, g.overdue_at FROM students s JOIN gaps g ON g.student_id = s.id
+    WHERE g.state <> 'OPEN' AND g.updated_at > coalesce($7::timestamptz, statement_timestamp()) AND ${MATCHING}
+  ) snapshot_gaps
+  GROUP BY student_id
+),
+page AS (
+  SELECT student_id, sort_key FROM keyed
+  WHERE $9::timestamptz IS NULL OR (sort_key, student_id) > ($9::timestamptz, $10::uuid)
+  ORDER BY sort_key, student_id LIMIT $11
 )
 SELECT (SELECT count(*) FROM keyed)::int AS total,
        (SELECT to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM snapshot) AS as_of,
-       coalesce((SELECT json_agg(json_build_object('studentId', p.student_id, 'sortKey', p.sort_key_text) ORDER BY p.sort_key, p.student_id)
-                 FROM (SELECT student_id, to_char(sort_key AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_key_text, sort_key
-                       FROM keyed
-                       WHERE $9::timestamptz IS NULL OR (sort_key, student_id) > ($9::timestamptz, $10::uuid)
-                       ORDER BY sort_key, student_id LIMIT $11) p), '[]') AS page`;
+       coalesce((SELECT json_agg(json_build_object('studentId', p.student_id,
+                                                   'sortKey', to_char(p.sort_key AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                                 ORDER BY p.sort_key, p.student_id)
+                 FROM page p), '[]') AS page`;
