@@ -6,6 +6,7 @@ import { EscalationDigests1764460800000 } from './1764460800000-EscalationDigest
 import { AdvisorApi1764547200000 } from './1764547200000-AdvisorApi.js';
 import { UndispatchedRemindersIndex1764633600000 } from './1764633600000-UndispatchedRemindersIndex.js';
 import { AdvisorQueryIndexes1764720000000 } from './1764720000000-AdvisorQueryIndexes.js';
+import { ReplanAfterSend1764806400000 } from './1764806400000-ReplanAfterSend.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AdvisorApi1764547200000,
   UndispatchedRemindersIndex1764633600000,
   AdvisorQueryIndexes1764720000000,
+  ReplanAfterSend1764806400000,
 ];

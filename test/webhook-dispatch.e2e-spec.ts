@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { EscalationService } from '../src/reminders/escalation.service.js';
+import { SweepService } from '../src/reminders/sweep.service.js';
 import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
@@ -93,6 +94,31 @@ describe('reminder dispatch to a real webhook receiver', () => {
       20000,
       `${count} webhook(s)`,
     );
+
+  it("once a gap's first nudge went out, the sweep plans its second at idealBy (SPEC rule 1)", async () => {
+    await interviewHoursAgo(3);
+    await received(1);
+    const reminders = async () =>
+      (await t.http.get('/v1/reminders').query({ studentExternalId: 'stu-1' }).set(center.auth).expect(200))
+        .body.items as { status: string; scheduledAt: string; items: { purpose: string; nudge: number }[] }[];
+    const sent = await eventually(async () => {
+      const all = await reminders();
+      return all.some((r) => r.status === 'SENT') ? all : undefined;
+    });
+    const thankYouNudges = (all: typeof sent) =>
+      all.flatMap((r) =>
+        r.items.filter((i) => i.purpose === 'THANK_YOU').map((i) => `${i.nudge}:${r.status}`),
+      );
+    expect(thankYouNudges(sent)).toEqual(['1:SENT']); // the rules plan one nudge per gap at a time
+
+    expect((await t.app.get(SweepService).sweep()).replanned).toBe(1);
+    const after = await reminders();
+    expect(thankYouNudges(after).sort()).toEqual(['1:SENT', '2:SCHEDULED']);
+    const [gap] = (await t.http.get('/v1/students/stu-1/gaps').set(center.auth).expect(200)).body.items;
+    const second = after.find((r) => r.items.some((i) => i.purpose === 'THANK_YOU' && i.nudge === 2))!;
+    expect(second.scheduledAt).toBe(gap.idealBy); // middayZone: idealBy falls in the day, no quiet-hours shift
+    expect((await t.app.get(SweepService).sweep()).replanned).toBe(0); // each sent reminder replans once
+  });
 
   it('delivers a due reminder once, signed, with the SPEC 5.3 payload and a Japanese draft; the reminder becomes SENT', async () => {
     await interviewHoursAgo(3);

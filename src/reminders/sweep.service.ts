@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { SUBSCRIBED_ENDPOINT } from './due-reminders.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
+import { ReplanService } from './replan.service.js';
 
 const SWEEP_LIMIT = 5000;
 
@@ -20,9 +21,10 @@ export class SweepService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: ReminderScheduler,
+    private readonly replan: ReplanService,
   ) {}
 
-  async sweep(): Promise<{ reminders: number; deliveries: number }> {
+  async sweep(): Promise<{ reminders: number; deliveries: number; replanned: number }> {
     const now = this.clock.now();
     const [{ reminders }] = await this.dataSource.query<{ reminders: number }[]>(
       `SELECT count(*)::int AS reminders FROM (
@@ -44,6 +46,7 @@ export class SweepService {
     if (reminders || deliveries.length) {
       this.logger.log({ reminders, deliveries: deliveries.length }, 'sweep re-enqueued due work');
     }
-    return { reminders, deliveries: deliveries.length };
+    const replanned = await this.replan.replanAfterSends();
+    return { reminders, deliveries: deliveries.length, replanned };
   }
 }
