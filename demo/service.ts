@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Step } from '../src/cli/progress.js';
+import { KNOWN_ENV_VARS } from '../src/config/env.schema.js';
 
 export interface DemoService {
   adminKey: string;
@@ -19,24 +20,6 @@ export interface DemoService {
   /** Resolves when the service exits, whoever stopped it. */
   exited: Promise<number | string>;
 }
-
-/** Variables of the service the caller's environment must not pass on: the demo runs on the embedded defaults. */
-const INHERITED_SERVICE_VARS = [
-  'DATABASE_URL',
-  'REDIS_URL',
-  'DATA_DIR',
-  'PORT',
-  'PROCESS_ROLE',
-  'ADMIN_API_KEY',
-  'ADVISOR_JWT_SECRET',
-  'ENCRYPTION_KEY',
-  'QUEUE_NAMESPACE',
-  'WEBHOOK_RETRY_SCALE',
-  'SWEEP_INTERVAL_SECONDS',
-  'LOG_LEVEL',
-  'NODE_ENV',
-  'NODE_OPTIONS',
-];
 
 /** The log messages that mark the start-up phases (src/bootstrap/runtime.ts, src/main.ts). */
 const PHASES = [
@@ -55,7 +38,8 @@ export function startDemoService(dataDir: string): DemoService {
   const adminKey = randomBytes(32).toString('base64url');
   const advisorJwtSecret = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of INHERITED_SERVICE_VARS) delete env[name];
+  // None of the caller's service variables (nor NODE_OPTIONS) reach it: the demo runs on the embedded defaults.
+  for (const name of [...KNOWN_ENV_VARS, 'NODE_OPTIONS']) delete env[name];
   Object.assign(env, {
     DATA_DIR: dataDir,
     PORT: '0',
