@@ -245,9 +245,11 @@ async function main(): Promise<number> {
       if (event.type === 'followup.reminder') printReminder(event.payload as ReminderEvent, sample.students);
       else out(`received ${event.type} (${event.webhookId})`);
     });
-    void service.exited.then((code) => {
+    void service.exited.then(async (code) => {
       if (stopping) return;
       process.stderr.write(`the service exited (${code}); see ${service!.logFile}\n`);
+      // A crashed service can leave its embedded PostgreSQL running: stop it before leaving.
+      await service!.stop().catch(() => undefined);
       process.exit(1);
     });
     return await new Promise<number>(() => undefined); // until Ctrl-C

@@ -161,8 +161,22 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     });
 
     it('rejects a page size over 100 and a forged cursor as BAD_USER_INPUT', async () => {
-      const forged = Buffer.from(JSON.stringify(['x', 'y', 'z', 'w'])).toString('base64url');
-      for (const variables of [{ first: 101 }, { first: 0 }, { after: forged }, { after: '%%%' }]) {
+      const cursor = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+      const forged = cursor(['x', 'y', 'z', 'w']);
+      // Well-shaped, but no such day: it must not reach a ::timestamptz cast.
+      const impossible = cursor([
+        '2026-02-30T00:00:00.000000Z',
+        '2026-11-27T05:00:00.000Z',
+        '2026-11-28T00:00:00.000000Z',
+        '00000000-0000-4000-8000-000000000000',
+      ]);
+      for (const variables of [
+        { first: 101 },
+        { first: 0 },
+        { after: forged },
+        { after: impossible },
+        { after: '%%%' },
+      ]) {
         const response = await graphql(t, advisor, PAGE, variables);
         expect(response.status).toBe(200);
         expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -332,6 +346,36 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     expect(own.thankYouWithin24h).toBeCloseTo(1 / 2);
   });
 
+  it('refuses dates PostgreSQL cannot store as BAD_USER_INPUT, like REST does', async () => {
+    await student('stu-1').expect(201);
+    await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
+    for (const [from, to] of [
+      ['-005000-01-01T00:00:00Z', '-004999-06-01T00:00:00Z'],
+      ['0000-01-01T00:00:00Z', '0000-06-01T00:00:00Z'],
+    ]) {
+      const stats = await graphql(
+        t,
+        advisor,
+        `{ followUpStats(filter: { from: "${from}", to: "${to}" }) { thankYouGaps } }`,
+      );
+      expect(stats.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const logged = await graphql(
+      t,
+      advisor,
+      `
+        mutation {
+          logFollowUp(
+            input: { interactionExternalId: "int-1", channel: PHONE, sentAt: "+275760-01-01T00:00:00Z" }
+          ) {
+            externalId
+          }
+        }
+      `,
+    );
+    expect(logged.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   describe('hardening', () => {
     it('refuses queries over the depth, alias and cost limits, and batched requests', async () => {
       const deep = `{ student(externalId: "x") { ${'a { '.repeat(11)}b${' }'.repeat(11)} } }`;
@@ -381,7 +425,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     it('appends a row per student read through REST and GraphQL, readable by directors only and never changed', async () => {
       await student('stu-1').expect(201);
       await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
-      await t.http.get('/v1/students/stu-1').set(center.auth).set('X-Request-Id', 'req-rest-1').expect(200);
+      const requestId = `req-rest-${'x'.repeat(119)}`; // the longest id a caller may send: 128 characters
+      await t.http.get('/v1/students/stu-1').set(center.auth).set('X-Request-Id', requestId).expect(200);
       await graphql(t, advisor, '{ student(externalId: "stu-1") { name } }');
       await pageOf(advisor);
       const log = await graphql(
@@ -396,7 +441,7 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
           operation: 'graphql:studentsMissingFollowUps',
         }),
         expect.objectContaining({ actor: 'advisor:adv-1', role: 'advisor', operation: 'graphql:student' }),
-        expect.objectContaining({ role: 'portal', operation: 'rest:students.read', requestId: 'req-rest-1' }),
+        expect.objectContaining({ role: 'portal', operation: 'rest:students.read', requestId }),
       ]);
       expect(JSON.stringify(log.data)).not.toContain('山田'); // no personal values
       const denied = await graphql(t, advisor, '{ auditLog { entries { id } } }');

@@ -8,8 +8,7 @@ export const MAX_ALIASES = 15;
 /**
  * graphql-armor's static cost (objects 2, scalars 1, each level ×1.5): a page of studentsMissingFollowUps with
  * each student's interactions, contacts and gaps costs 250–1,200 (fragments cost more), a full student
- * timeline about 120; 5,000
- * leaves room for real screens (and a few aliased ones), not for floods.
+ * timeline about 120; 5,000 leaves room for real screens (and a few aliased ones), not for floods.
  */
 export const MAX_COST = 5000;
 

@@ -74,6 +74,20 @@ export function IsInstantWithOffset(options?: ValidationOptions): PropertyDecora
   );
 }
 
+/** A Date between the years 1 and 9999, as REST's four-digit years allow and PostgreSQL can store. */
+export function IsStorableDate(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    'isStorableDate',
+    'must be a date-time between the years 1 and 9999',
+    (value) =>
+      value instanceof Date &&
+      !Number.isNaN(value.getTime()) &&
+      value.getUTCFullYear() >= 1 &&
+      value.getUTCFullYear() <= 9999,
+    options,
+  );
+}
+
 /** A calendar date `YYYY-MM-DD` that exists. */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   return rule(

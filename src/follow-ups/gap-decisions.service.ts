@@ -7,8 +7,8 @@ import { transactionWithRetry } from '../database/transaction.js';
 import { GapsService } from './gaps.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const MAX_SNOOZE_DAYS = 14;
-export const MAX_REASON_LENGTH = 2000;
+const MAX_SNOOZE_DAYS = 14;
+const MAX_REASON_LENGTH = 2000;
 
 export interface GapDecisionResult {
   id: string;

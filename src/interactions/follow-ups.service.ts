@@ -24,7 +24,12 @@ export class FollowUpsService implements ResourceService<FollowUpBulkItem, Follo
     private readonly gaps: GapsService,
   ) {}
 
-  async upsertMany(centerId: string, items: FollowUpBulkItem[]): Promise<UpsertOutcome[]> {
+  /** `onlyNew`: an existing externalId is left as it is (outcome `unchanged`), for callers that only record. */
+  async upsertMany(
+    centerId: string,
+    items: FollowUpBulkItem[],
+    options: { onlyNew?: boolean } = {},
+  ): Promise<UpsertOutcome[]> {
     return transactionWithRetry(this.dataSource, async (manager) => {
       const interactions = await resolveExternalIds(
         manager,
@@ -65,7 +70,7 @@ export class FollowUpsService implements ResourceService<FollowUpBulkItem, Follo
                ON CONFLICT (center_id, external_id) DO UPDATE
                  SET interaction_id = EXCLUDED.interaction_id, channel = EXCLUDED.channel, sent_at = EXCLUDED.sent_at,
                      purpose = EXCLUDED.purpose, note = EXCLUDED.note, updated_at = now()
-                 WHERE (f.interaction_id, f.channel, f.sent_at, f.purpose, f.note)
+                 WHERE NOT $8::boolean AND (f.interaction_id, f.channel, f.sent_at, f.purpose, f.note)
                    IS DISTINCT FROM (EXCLUDED.interaction_id, EXCLUDED.channel, EXCLUDED.sent_at, EXCLUDED.purpose, EXCLUDED.note)
                RETURNING f.id, f.external_id, (f.xmax = 0) AS inserted, f.interaction_id
              )
@@ -81,6 +86,7 @@ export class FollowUpsService implements ResourceService<FollowUpBulkItem, Follo
               sorted.map((i) => i.sentAt),
               sorted.map((i) => i.purpose ?? 'THANK_YOU'),
               sorted.map((i) => i.note ?? null),
+              options.onlyNew ?? false,
             ],
           )
         : [];

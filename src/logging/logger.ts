@@ -20,6 +20,10 @@ const REDACT_PATHS = [
   '*.password',
   '*.email',
   '*.token',
+  // A failed query's bound values and PostgreSQL's detail (`Key (email)=(…)`) can hold personal data.
+  'err.parameters',
+  'err.detail',
+  'err.driverError',
   'req.headers',
 ];
 

@@ -2,7 +2,6 @@ import { Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDate,
   IsEnum,
   IsInt,
   IsOptional,
@@ -10,6 +9,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsStorableDate } from '../../common/validators.js';
 import { FollowUpChannel, GapPurpose, GapUrgency, InteractionKind } from './enums.js';
 
 // Validated by the global ValidationPipe like REST bodies: a bad value is BAD_USER_INPUT naming the field.
@@ -45,11 +45,11 @@ export class MissingFollowUpsFilter {
 @InputType()
 export class FollowUpStatsFilter {
   @Field(() => GraphQLISODateTime, { description: 'Interactions that ended at or after this instant.' })
-  @IsDate()
+  @IsStorableDate()
   from!: Date;
 
   @Field(() => GraphQLISODateTime, { description: 'Interactions that ended before this instant.' })
-  @IsDate()
+  @IsStorableDate()
   to!: Date;
 
   @Field(() => String, { nullable: true })
@@ -71,7 +71,7 @@ export class LogFollowUpInput {
   channel!: FollowUpChannel;
 
   @Field(() => GraphQLISODateTime)
-  @IsDate()
+  @IsStorableDate()
   sentAt!: Date;
 
   @Field(() => GapPurpose, { defaultValue: GapPurpose.THANK_YOU })

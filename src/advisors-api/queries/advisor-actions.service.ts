@@ -30,25 +30,24 @@ export class AdvisorActionsService {
     );
     if (!visible) throw new NotFoundError(`No interaction ${input.interactionExternalId} in your scope.`);
     const externalId = input.externalId ?? `advisor-log.${randomUUID()}`;
-    // Only new follow-ups: reusing an existing externalId would move that follow-up (perhaps another
-    // advisor's student's) to this interaction. Changing follow-ups stays with the portal.
-    const [taken] = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM follow_ups WHERE center_id = $1 AND external_id = $2`,
-      [viewer.centerId, externalId],
+    // Insert only: reusing an existing externalId must not move that follow-up (maybe another advisor's).
+    const [outcome] = await this.followUps.upsertMany(
+      viewer.centerId,
+      [
+        {
+          externalId,
+          interactionExternalId: input.interactionExternalId,
+          channel: input.channel,
+          sentAt: input.sentAt.toISOString(),
+          purpose: input.purpose,
+          note: input.note ?? undefined,
+        },
+      ],
+      { onlyNew: true },
     );
-    if (taken)
-      throw new ConflictError(`A follow-up ${externalId} already exists; logFollowUp records new ones only.`);
-    const [outcome] = await this.followUps.upsertMany(viewer.centerId, [
-      {
-        externalId,
-        interactionExternalId: input.interactionExternalId,
-        channel: input.channel,
-        sentAt: input.sentAt.toISOString(),
-        purpose: input.purpose,
-        note: input.note ?? undefined,
-      },
-    ]);
     if (outcome.status === 'error') throw outcome.error;
+    if (outcome.status !== 'created')
+      throw new ConflictError(`A follow-up ${externalId} already exists; logFollowUp records new ones only.`);
     return (await this.followUps.get(viewer.centerId, externalId)) as FollowUp;
   }
 

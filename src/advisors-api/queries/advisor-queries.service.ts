@@ -50,7 +50,7 @@ export class AdvisorQueriesService {
     first: number,
     after: string | null | undefined,
     now: Date,
-  ): Promise<StudentGapConnection & { studentIds: string[] }> {
+  ): Promise<StudentGapConnection> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
       throw badUserInput(`first must be between 1 and ${MAX_PAGE}.`, 'first');
     const cursor = after ? decodePageCursor(after) : null;
@@ -64,7 +64,9 @@ export class AdvisorQueriesService {
       ? await this.dataSource.query<Gap[]>(OPEN_GAPS_SQL, [
           viewer.centerId,
           studentIds,
-          now,
+          // The page was chosen at the snapshot's instant: its gaps are filtered at the same one, so a student
+          // on it always shows the gaps that put it there (their urgency is shown as of now).
+          cursor ? new Date(cursor.urgencyAt) : now,
           filter?.urgency?.length ? filter.urgency : null,
           filter?.kinds?.length ? filter.kinds : null,
         ])
@@ -86,7 +88,6 @@ export class AdvisorQueriesService {
       totalCount: result.total,
       edges: edges as StudentGapConnection['edges'],
       pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      studentIds,
     };
   }
 

@@ -10,8 +10,9 @@ type Row<T> = T & { key: string };
 
 /**
  * Per-request batch loaders for every nested relation, so a page of any size costs a fixed number of
- * statements. Each one is scoped to the viewer's center, and the student loaders to their caseload too:
- * a relation can never reach a row the root query could not.
+ * statements. Each one is scoped to the viewer's center; the student loader also to their caseload, and the
+ * per-student child loaders are only ever called for students a scoped query returned, so a relation can
+ * never reach a row the root query could not.
  */
 export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date) {
   const center = viewer.centerId;

@@ -14,8 +14,11 @@ const MATCHING = `
  * one matching open gap, most urgent first: earliest `overdue_at` among their matching gaps, then student id.
  *
  * Pages are read against a snapshot fixed by the first page: `$7` (database time) keeps gaps created later
- * out and keeps gaps closed later in, and `$8` (the injected clock) is the instant urgency filters use, so a
- * student's position cannot move between page requests and no student is skipped or repeated.
+ * out and keeps gaps closed later in, and `$8` (the injected clock) is the instant urgency filters use, so
+ * gaps being logged, closed or added between page requests never move a student, and none is skipped or
+ * repeated. Not covered: a gap whose own deadlines are rewritten meanwhile (its interaction's time edited, a
+ * policy change) sorts by its new overdueAt; and "closed after the snapshot" is read from updated_at, so a
+ * gap closed earlier and rewritten later counts as open at the snapshot. Both would need gap history.
  *
  * Plan (bench:advisors): the gaps of the snapshot are two disjoint halves, each joined to the students in scope
  * on its own: open ones (partial index gaps_open_center_student_idx, read without the heap: one probe per

@@ -11,6 +11,13 @@ export interface PageCursor {
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/** A UTC instant this API wrote: the right shape, and a real date (no 2026-02-30) in years 1–9999. */
+function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string' || !INSTANT.test(value) || value.startsWith('0000')) return false;
+  const parsed = new Date(value);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === value.slice(0, 19);
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodePageCursor(cursor: PageCursor): string {
@@ -25,7 +32,7 @@ export function decodePageCursor(after: string): PageCursor {
     if (Array.isArray(parts) && parts.length === 4) {
       const [asOf, urgencyAt, sortKey, studentId] = parts as unknown[];
       if (
-        [asOf, urgencyAt, sortKey].every((p) => typeof p === 'string' && INSTANT.test(p)) &&
+        [asOf, urgencyAt, sortKey].every(isInstant) &&
         typeof studentId === 'string' &&
         UUID.test(studentId)
       ) {

@@ -109,4 +109,11 @@ describe('rule 10: drafts', () => {
       'A&B <Japan> 株式会社',
     );
   });
+
+  it('cuts long notes between characters, never inside an emoji (half a pair is invalid in jsonb)', () => {
+    for (let pad = 110; pad < 125; pad++) {
+      const draft = renderDraft({ ...base, notes: `${'あ'.repeat(pad)}${'😀'.repeat(20)}` });
+      expect(() => encodeURIComponent(draft.text)).not.toThrow(); // throws URIError on a lone surrogate
+    }
+  });
 });

@@ -84,5 +84,7 @@ function englishSalutation(contact: { name: string; title: string | null }): str
 function topicsFrom(notes: string | null): string | null {
   const line = notes?.replace(/\s+/g, ' ').trim();
   if (!line) return null;
-  return line.length > TOPICS_MAX ? `${line.slice(0, TOPICS_MAX - 1)}…` : line;
+  // Cut by code points, never inside an emoji: half a surrogate pair is invalid JSON for PostgreSQL's jsonb.
+  const chars = Array.from(line);
+  return chars.length > TOPICS_MAX ? `${chars.slice(0, TOPICS_MAX - 1).join('')}…` : line;
 }

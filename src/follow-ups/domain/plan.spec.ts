@@ -453,6 +453,20 @@ describe('snoozed gaps', () => {
     expect(snoozed('2026-11-27T15:00:00+09:00')).toEqual(['2026-11-27T06:00:00.000Z']);
   });
 
+  it('never ride along on an earlier reminder within 4 hours', () => {
+    const two = student({
+      interactions: [
+        interaction('i1', { occurredAt: '2026-11-26T10:00:00+09:00' }),
+        interaction('i2', { occurredAt: '2026-11-26T11:00:00+09:00' }),
+      ],
+    });
+    const second = planStudent(two, DEFAULT_POLICY, now).gaps.find((g) => g.interactionId === 'i2')!.id;
+    const until = new Date('2026-11-26T14:00:00+09:00');
+    const plan = planStudent({ ...two, snoozedUntil: new Map([[second, until]]) }, DEFAULT_POLICY, now);
+    const firstNudge = plan.reminders.find((r) => r.items.some((i) => i.gapId === second))!;
+    expect(firstNudge.at.toMillis()).toBeGreaterThanOrEqual(until.getTime());
+  });
+
   it('are never pulled back before the snooze ends by quiet hours', () => {
     // 23:00 in Tokyo is quiet and past the gap's overdueAt: without the snooze it would move to 21:00.
     expect(snoozed('2026-11-28T23:00:00+09:00')).toEqual(['2026-11-28T23:00:00.000Z']);

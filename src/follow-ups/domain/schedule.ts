@@ -40,6 +40,8 @@ interface Candidate {
   dueAt: DateTime;
   caughtUp: boolean;
   placement: Placement;
+  /** No earlier than this: now, or the end of an advisor's snooze. */
+  notBefore: DateTime;
 }
 
 /**
@@ -75,6 +77,7 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       dueAt: wish.dueAt,
       caughtUp: past.length > 0,
       placement: placeInDeliveryWindow(dueAt, zone, gap.overdueAt, notBefore),
+      notBefore,
     });
   }
   candidates.sort(
@@ -104,7 +107,8 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
     if (
       current &&
       candidate.placement.at < current.at.plus(SPACING_MS) &&
-      candidate.gap.opensAt <= current.at
+      candidate.gap.opensAt <= current.at &&
+      candidate.notBefore <= current.at // a snoozed gap never rides along on an earlier reminder
     ) {
       current.members.push(candidate);
       current.spacing = {
