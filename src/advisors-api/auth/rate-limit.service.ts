@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import {
@@ -20,6 +20,7 @@ import { tooManyRequests } from '../graphql-errors.js';
 export class RateLimitService implements OnModuleDestroy {
   private readonly limiter: RateLimiterAbstract;
   private readonly redis?: Redis;
+  private readonly logger = new Logger(RateLimitService.name);
 
   constructor(@Inject(RUNTIME) runtime: Runtime, @InjectDataSource() dataSource: DataSource) {
     const options = {
@@ -29,6 +30,13 @@ export class RateLimitService implements OnModuleDestroy {
     };
     if (runtime.config.redisUrl) {
       this.redis = new Redis({ ...redisOptions(runtime.config.redisUrl), maxRetriesPerRequest: 1 });
+      // ioredis reconnects by itself; say so at most once a minute instead of once per attempt.
+      let lastLogged = 0;
+      this.redis.on('error', (err: Error) => {
+        if (Date.now() - lastLogged < 60_000) return;
+        lastLogged = Date.now();
+        this.logger.warn({ err }, 'rate-limit Redis unreachable; GraphQL requests fail until it is back');
+      });
       this.limiter = new RateLimiterRedis({ ...options, storeClient: this.redis });
     } else {
       this.limiter = new RateLimiterPostgres({
