@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DELIVERY_JOBS, QUEUES } from '../src/jobs/queue-names.js';
+import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery.service.js';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
@@ -104,6 +105,16 @@ describe('dispatch and delivery recovery', () => {
     (await db.query<{ status: string }[]>(`SELECT status FROM reminders WHERE id = $1`, [id]))[0].status;
   const sent = (id: string) =>
     eventually(async () => ((await reminderStatus(id)) === 'SENT' ? true : undefined), 10000, 'SENT');
+  /** The reminder's delivery as the dispatcher hands it to DeliveryService.deliver, for a chosen attempt. */
+  const claimedDelivery = async (reminderId: string, attempts: number, claimedForMs: number) => {
+    const [row] = await db.query<Omit<ClaimedDelivery, 'attempts' | 'claimed_until'>[]>(
+      `SELECT d.id, d.endpoint_id, d.message_id, d.payload::text AS body, d.reminder_id,
+              e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.reminder_id = $1`,
+      [reminderId],
+    );
+    return { ...row, attempts, claimed_until: new Date(Date.now() + claimedForMs) };
+  };
   const deliveryRow = async (reminderId: string) =>
     (
       await db.query<{ status: string; attempts: number; claimed_until: Date | null }[]>(
@@ -134,5 +145,50 @@ describe('dispatch and delivery recovery', () => {
     await t.app.get(SweepService).sweep();
     await received(2);
     await eventually(async () => ((await deliveryRow(reminder)).status === 'SUCCEEDED' ? true : undefined));
+  });
+
+  it('does not send an attempt whose claim would run out mid-request; hands it back to the sweep', async () => {
+    const reminder = await plannedThenDue('stu-1');
+    await t.app.get(DispatchService).dispatchDue();
+    await received(1);
+    await sent(reminder);
+    // Claimed for a second attempt, but it waited behind the limiter: 5 s are left, a request may take 15.
+    await db.query(
+      `UPDATE webhook_deliveries SET status = 'PENDING', finished_at = NULL, attempts = 2, claimed_until = now() + interval '5 seconds'
+       WHERE reminder_id = $1`,
+      [reminder],
+    );
+    await t.app.get(DeliveryService).deliver([await claimedDelivery(reminder, 2, 5000)]);
+    expect(receiver.received).toHaveLength(1);
+    expect(await deliveryRow(reminder)).toEqual({ status: 'PENDING', attempts: 1, claimed_until: null });
+  });
+
+  it('a late result of an older attempt does not overwrite the state of a newer one', async () => {
+    const reminder = await plannedThenDue('stu-1');
+    await t.app.get(DispatchService).dispatchDue();
+    await received(1);
+    await sent(reminder);
+    // Attempt 1's claim ran out, attempt 2 was claimed and succeeded; then attempt 1's 410 comes back.
+    await db.query(`UPDATE webhook_deliveries SET attempts = 2 WHERE reminder_id = $1`, [reminder]);
+    const late = await claimedDelivery(reminder, 1, 60_000);
+    receiver.script = [410];
+    await t.app.get(DeliveryService).deliver([late]);
+    expect((await deliveryRow(reminder)).status).toBe('SUCCEEDED');
+    expect(await reminderStatus(reminder)).toBe('SENT');
+
+    // Attempt 2 in flight (claimed); attempt 1's 500 comes back: attempt 2 keeps its claim.
+    await db.query(`UPDATE webhook_endpoints SET disabled_at = NULL WHERE center_id = $1`, [center.id]);
+    await db.query(
+      `UPDATE webhook_deliveries SET status = 'PENDING', finished_at = NULL, claimed_until = now() + interval '1 minute'
+       WHERE reminder_id = $1`,
+      [reminder],
+    );
+    receiver.script = [500];
+    await t.app.get(DeliveryService).deliver([late]);
+    expect(await deliveryRow(reminder)).toEqual({
+      status: 'PENDING',
+      attempts: 2,
+      claimed_until: expect.any(Date),
+    });
   });
 });

@@ -128,7 +128,7 @@ async function claimBatch(manager: EntityManager, now: Date, skipLocked: boolean
            JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
            JOIN webhook_endpoints e ON e.center_id = x.center_id AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL
          ON CONFLICT (reminder_id, endpoint_id) DO NOTHING
-         RETURNING id, endpoint_id, message_id, reminder_id, attempts
+         RETURNING id, endpoint_id, message_id, reminder_id, attempts, claimed_until
        )
        SELECT i.*, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
        FROM inserted i JOIN webhook_endpoints e ON e.id = i.endpoint_id`,
