@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DELIVERY_JOBS, QUEUES } from '../src/jobs/queue-names.js';
 import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery.service.js';
@@ -105,6 +106,13 @@ describe('dispatch and delivery recovery', () => {
     (await db.query<{ status: string }[]>(`SELECT status FROM reminders WHERE id = $1`, [id]))[0].status;
   const sent = (id: string) =>
     eventually(async () => ((await reminderStatus(id)) === 'SENT' ? true : undefined), 10000, 'SENT');
+  const claimed = (id: string) =>
+    db
+      .query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM reminders WHERE id = $1 AND dispatched_at IS NOT NULL`,
+        [id],
+      )
+      .then(([row]) => (row.n === 1 ? true : undefined));
   /** The reminder's delivery as the dispatcher hands it to DeliveryService.deliver, for a chosen attempt. */
   const claimedDelivery = async (reminderId: string, attempts: number, claimedForMs: number) => {
     const [row] = await db.query<Omit<ClaimedDelivery, 'attempts' | 'claimed_until'>[]>(
@@ -190,5 +198,103 @@ describe('dispatch and delivery recovery', () => {
       attempts: 2,
       claimed_until: expect.any(Date),
     });
+  });
+
+  it('a dispatch triggered while a drain only waits for its last sends is not lost', async () => {
+    const dispatcher = t.app.get(DispatchService);
+    const first = await plannedThenDue('stu-1');
+    const second = await studentInterviewed('stu-2', 1);
+    let answer!: () => void;
+    receiver.hold = new Promise((resolve) => (answer = resolve));
+    // Watch the claim passes (white box: the moment "only waits for its sends" is not visible otherwise).
+    const passes: Promise<unknown>[] = [];
+    const internals = dispatcher as unknown as { claim: (skipLocked: boolean) => Promise<unknown> };
+    const claim = internals.claim;
+    internals.claim = (skipLocked) => {
+      const pass = claim.call(dispatcher, skipLocked);
+      passes.push(pass);
+      return pass;
+    };
+    const drains: Promise<number>[] = [];
+    try {
+      drains.push(dispatcher.dispatchDue());
+      await received(1); // in flight: the receiver holds its answer
+      await eventually(async () => (passes.length >= 2 ? Promise.all(passes).then(() => true) : undefined));
+      await db.query(`UPDATE reminders SET scheduled_at = now() - interval '1 second' WHERE id = $1`, [
+        second,
+      ]);
+      drains.push(dispatcher.dispatchDue());
+      await eventually(() => claimed(second), 5000, 'the second reminder to be claimed');
+    } finally {
+      internals.claim = claim;
+      answer();
+      receiver.hold = null;
+      await Promise.allSettled(drains);
+    }
+    await received(2);
+    await sent(first);
+    await sent(second);
+  });
+
+  it('a call joining a drain returns once the claims are over, without waiting for the sends', async () => {
+    const dispatcher = t.app.get(DispatchService);
+    await plannedThenDue('stu-1');
+    const locked = await plannedThenDue('stu-2');
+    let answer!: () => void;
+    receiver.hold = new Promise((resolve) => (answer = resolve));
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    const drains: Promise<number>[] = [];
+    try {
+      // A transaction holds the second reminder, so the drain's blocking pass waits for it: a call now joins.
+      await other.query('BEGIN');
+      await other.query(`SELECT 1 FROM reminders WHERE id = $1 FOR UPDATE`, [locked]);
+      drains.push(dispatcher.dispatchDue());
+      await received(1);
+      await eventually(async () => {
+        const [row] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return row.n > 0 ? true : undefined;
+      });
+      let joinedReturned = false;
+      drains.push(dispatcher.dispatchDue().finally(() => (joinedReturned = true)));
+      await other.query('ROLLBACK');
+      // Both reminders went out and their answers are still held; the joined call is back nonetheless.
+      await received(2);
+      await eventually(
+        () => Promise.resolve(joinedReturned || undefined),
+        10000,
+        'the joined call to return',
+      );
+    } finally {
+      answer();
+      receiver.hold = null;
+      await other.end();
+      await Promise.allSettled(drains);
+    }
+  });
+
+  it('the blocking claim pass gives up on a row a long transaction holds and leaves it to a later pass', async () => {
+    const dispatcher = t.app.get(DispatchService);
+    const reminder = await plannedThenDue('stu-1');
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    let claimedMeanwhile: number | undefined;
+    try {
+      // As a replan rewriting the student's reminders would hold it.
+      await other.query('BEGIN');
+      await other.query(`UPDATE reminders SET updated_at = now() WHERE id = $1`, [reminder]);
+      const drain = dispatcher.dispatchDue().then((n) => (claimedMeanwhile = n));
+      await eventually(() => Promise.resolve(claimedMeanwhile), 10000, 'the dispatch to give up waiting');
+      await drain;
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
+    expect(claimedMeanwhile).toBe(0);
+    expect(await dispatcher.dispatchDue()).toBe(1);
+    await received(1);
+    await sent(reminder);
   });
 });
