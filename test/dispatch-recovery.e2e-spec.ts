@@ -297,4 +297,60 @@ describe('dispatch and delivery recovery', () => {
     await received(1);
     await sent(reminder);
   });
+
+  const thankYouNudges = async (student: string) =>
+    (
+      await db.query<{ n: string }[]>(
+        `SELECT ri.nudge || ':' || r.status AS n FROM reminders r JOIN reminder_items ri ON ri.reminder_id = r.id
+           JOIN gaps g ON g.id = ri.gap_id JOIN students s ON s.id = r.student_id
+         WHERE r.center_id = $1 AND s.external_id = $2 AND g.purpose = 'THANK_YOU' AND r.status <> 'CANCELLED'
+         ORDER BY 1`,
+        [center.id, student],
+      )
+    ).map((row) => row.n);
+
+  it("once a first nudge failed for good, the sweep still plans the gap's second (FAILED is a spent nudge)", async () => {
+    receiver.script = [410];
+    const reminder = await plannedThenDue('stu-1');
+    await t.app.get(DispatchService).dispatchDue();
+    await received(1);
+    await eventually(async () => ((await reminderStatus(reminder)) === 'FAILED' ? true : undefined));
+    expect(await thankYouNudges('stu-1')).toEqual(['1:FAILED']);
+    await t.app.get(SweepService).sweep();
+    expect(await thankYouNudges('stu-1')).toEqual(['1:FAILED', '2:SCHEDULED']);
+  });
+
+  it('a student whose replan fails for good is skipped and logged; the others are replanned', async () => {
+    const good = await plannedThenDue('stu-1');
+    const bad = await plannedThenDue('stu-2');
+    await t.app.get(DispatchService).dispatchDue();
+    await received(2);
+    await sent(good);
+    await sent(bad);
+    const [{ id: badStudent }] = await db.query<{ id: string }[]>(
+      `SELECT id FROM students WHERE center_id = $1 AND external_id = 'stu-2'`,
+      [center.id],
+    );
+    // A bad row, as it were: writing this student's gaps fails every time (in this test's own database).
+    await db.query(`CREATE FUNCTION refuse_gap() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN RAISE EXCEPTION 'this student cannot be planned'; END $$`);
+    await db.query(`CREATE TRIGGER refuse_gap BEFORE INSERT OR UPDATE ON gaps FOR EACH ROW
+      WHEN (NEW.student_id = '${badStudent}') EXECUTE FUNCTION refuse_gap()`);
+    try {
+      await t.app.get(SweepService).sweep();
+    } finally {
+      await db.query(`DROP TRIGGER refuse_gap ON gaps; DROP FUNCTION refuse_gap()`);
+    }
+    expect(await thankYouNudges('stu-1')).toEqual(['1:SENT', '2:SCHEDULED']);
+    expect(await thankYouNudges('stu-2')).toEqual(['1:SENT']);
+    const [marked] = await db.query<{ replanned: boolean }[]>(
+      `SELECT replanned_at IS NOT NULL AS replanned FROM reminders WHERE id = $1`,
+      [bad],
+    );
+    expect(marked.replanned).toBe(true); // skipped, so the next sweeps are not stalled by it
+    expect(
+      t.logs.some((line) => line.includes('replanning a student failed') && line.includes(badStudent)),
+    ).toBe(true);
+    await expect(t.app.get(SweepService).sweep()).resolves.toMatchObject({ replanned: 0 });
+  });
 });
