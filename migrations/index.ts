@@ -7,6 +7,7 @@ import { AdvisorApi1764547200000 } from './1764547200000-AdvisorApi.js';
 import { UndispatchedRemindersIndex1764633600000 } from './1764633600000-UndispatchedRemindersIndex.js';
 import { AdvisorQueryIndexes1764720000000 } from './1764720000000-AdvisorQueryIndexes.js';
 import { ReplanAfterSend1764806400000 } from './1764806400000-ReplanAfterSend.js';
+import { ReplanFailedToo1764892800000 } from './1764892800000-ReplanFailedToo.js';
 import { AuditRequestIdLength1764979200000 } from './1764979200000-AuditRequestIdLength.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   UndispatchedRemindersIndex1764633600000,
   AdvisorQueryIndexes1764720000000,
   ReplanAfterSend1764806400000,
+  ReplanFailedToo1764892800000,
   AuditRequestIdLength1764979200000,
 ];

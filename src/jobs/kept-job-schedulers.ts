@@ -9,16 +9,19 @@ export interface SchedulerSpec {
 }
 
 /**
- * Registers periodic jobs (BullMQ job schedulers: one schedule however many workers upsert it) and checks
- * every `checkEveryMs` that they still exist, re-creating any that vanished. The schedulers live in the
- * queue's store, so a flushed or replaced Redis would otherwise stop the sweep, the digests and housekeeping
- * until a worker restarted. Returns the function that stops the checks.
+ * Registers periodic jobs (BullMQ job schedulers: one schedule however many workers upsert it) and makes sure
+ * a vanished one is back within `backWithinMs`, re-creating it (an `every` scheduler fires at once when
+ * created). The schedulers live in the queue's store, so a flushed or replaced Redis would otherwise stop the
+ * sweep, the digests and housekeeping until a worker restarted. Returns the function that stops the checks.
  */
 export async function keepJobSchedulers(
   queue: Queue,
   specs: SchedulerSpec[],
-  checkEveryMs: number,
+  backWithinMs: number,
 ): Promise<() => void> {
+  // Checking every half of it: a scheduler lost just after its last run is back, and has fired, about one
+  // interval after that run (half an interval late at most) rather than up to two intervals.
+  const checkEveryMs = Math.max(1, Math.floor(backWithinMs / 2));
   const logger = new Logger('JobSchedulers');
   const upsert = (spec: SchedulerSpec) =>
     queue.upsertJobScheduler(spec.id, { every: spec.everyMs }, { name: spec.jobName, opts: spec.opts });

@@ -11,7 +11,7 @@ import { signatureHeader } from '../webhooks/standard-webhooks.signer.js';
 import { openSecret } from '../webhooks/webhook-secret.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
-import { postWebhook, type SendResult } from './webhook-sender.js';
+import { postWebhook, TIMEOUT_MS, type SendResult } from './webhook-sender.js';
 
 /** Delay before each retry (about 27.5 hours in all), multiplied by WEBHOOK_RETRY_SCALE. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -30,6 +30,8 @@ export interface ClaimedDelivery {
   body: string;
   reminder_id: string | null;
   attempts: number;
+  /** Until when this attempt is ours; after it the sweep may claim the delivery for another attempt. */
+  claimed_until: Date;
   url: string;
   secret: Buffer;
   previous_secret: Buffer | null;
@@ -69,7 +71,7 @@ export class DeliveryService {
          WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
          RETURNING *
        )
-       SELECT c.id, c.endpoint_id, c.message_id, c.payload, c.reminder_id, c.attempts,
+       SELECT c.id, c.endpoint_id, c.message_id, c.payload, c.reminder_id, c.attempts, c.claimed_until,
               e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
        FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
       [deliveryId, now, CLAIM_MS],
@@ -83,7 +85,10 @@ export class DeliveryService {
    * Sends claimed deliveries (at most SEND_CONCURRENCY at a time per process, over keep-alive connections)
    * and records each outcome as soon as its request is over: successes grouped into few statements, failures
    * one by one through the retry schedule. Recording promptly keeps what a crash can send twice small.
-   * Never inside a transaction.
+   * An attempt whose claim would run out before its request could (waiting behind the limiter, say) is not
+   * sent but handed back: the sweep may already have claimed it again, and two sends would go out. Every
+   * outcome is recorded only if the delivery is still at this attempt, so a late result never overwrites a
+   * newer one. Never inside a transaction.
    */
   async deliver(deliveries: ClaimedDelivery[]): Promise<void> {
     const secrets = new Map<string, string[]>(); // decrypted once per endpoint and call
@@ -91,7 +96,10 @@ export class DeliveryService {
     const settled = await Promise.allSettled(
       deliveries.map(async (delivery) => {
         if (delivery.disabled_at) return this.fail(delivery, null, 'the endpoint is disabled');
-        const outcome = await this.sending.run(() => this.send(delivery, secrets));
+        const outcome = await this.sending.run(() =>
+          this.claimHolds(delivery) ? this.send(delivery, secrets) : Promise.resolve(null),
+        );
+        if (!outcome) return this.release(delivery);
         this.observe(outcome.result);
         if (isSuccess(outcome.result.statusCode)) successes.add(outcome);
         else await this.recordFailure(outcome);
@@ -100,6 +108,27 @@ export class DeliveryService {
     await successes.flushed();
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason; // left claimed: the sweep retries them once the claim expires
+  }
+
+  /** The claim outlasts a whole request (its timeout), so no other attempt can be claimed while it is out. */
+  private claimHolds(delivery: ClaimedDelivery): boolean {
+    return delivery.claimed_until.getTime() - this.clock.now().getTime() > TIMEOUT_MS;
+  }
+
+  /**
+   * Gives an attempt that was claimed but never sent back (the claim and its count), so the sweep hands it out
+   * at once; a no-op if the claim already ran out and another attempt was claimed.
+   */
+  private async release(delivery: ClaimedDelivery): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET attempts = attempts - 1, claimed_until = NULL, updated_at = now()
+       WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
+      [delivery.id, delivery.attempts],
+    );
+    this.logger.warn(
+      { deliveryId: delivery.id, attempt: delivery.attempts },
+      'claim ran out before its turn to send; not sent',
+    );
   }
 
   private async send(delivery: ClaimedDelivery, cache: Map<string, string[]>): Promise<Outcome> {
@@ -154,14 +183,17 @@ export class DeliveryService {
     const sent = await transactionWithRetry(this.dataSource, (manager) =>
       manager.query<{ scheduled_at: Date }[]>(
         `WITH outcome AS (
-           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[]) AS o(id, attempted_at, status_code, latency_ms)
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::int[]) AS o(id, attempted_at, status_code, latency_ms, attempt)
          ), attempts AS (
            INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms)
            SELECT id, attempted_at, status_code, latency_ms FROM outcome
          ), succeeded AS (
            UPDATE webhook_deliveries d SET status = 'SUCCEEDED', last_status_code = o.status_code, last_error = NULL,
              finished_at = now(), claimed_until = NULL, updated_at = now()
-           FROM outcome o WHERE d.id = o.id RETURNING d.reminder_id, d.endpoint_id
+           -- Only the attempt the delivery is still at: a stale success (its claim ran out, a newer attempt was
+           -- claimed) must not overwrite that attempt's state. The attempt itself is still logged above.
+           FROM outcome o WHERE d.id = o.id AND d.attempts = o.attempt AND d.status = 'PENDING'
+           RETURNING d.id, d.reminder_id, d.endpoint_id
          ), healthy AS (
            UPDATE webhook_endpoints SET failing_since = NULL
            WHERE id IN (SELECT endpoint_id FROM succeeded) AND failing_since IS NOT NULL
@@ -169,7 +201,7 @@ export class DeliveryService {
            UPDATE reminders r SET status = 'SENT', sent_at = now(), updated_at = now()
            WHERE r.id IN (SELECT reminder_id FROM succeeded) AND r.status IN ('SCHEDULED', 'FAILED')
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
-                             WHERE d.reminder_id = r.id AND d.status <> 'SUCCEEDED' AND d.id NOT IN (SELECT id FROM outcome))
+                             WHERE d.reminder_id = r.id AND d.status <> 'SUCCEEDED' AND d.id NOT IN (SELECT id FROM succeeded))
            RETURNING r.scheduled_at
          ) SELECT * FROM sent`,
         [
@@ -177,6 +209,7 @@ export class DeliveryService {
           outcomes.map((o) => o.at),
           outcomes.map((o) => o.result.statusCode),
           outcomes.map((o) => o.result.latencyMs),
+          outcomes.map((o) => o.delivery.attempts),
         ],
       ),
     );
@@ -205,13 +238,18 @@ export class DeliveryService {
 
   private async fail(delivery: ClaimedDelivery, status: number | null, error: string): Promise<void> {
     let reminderFailed = false;
+    let stale = false;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE webhook_deliveries SET status = 'FAILED', last_status_code = $2, last_error = $3, finished_at = now(), claimed_until = NULL, updated_at = now()
-         WHERE id = $1`,
-        [delivery.id, status, error],
+      // Only if the delivery is still at this attempt: a late result must not turn a newer SUCCEEDED into FAILED.
+      const failed = await manager.query<unknown[]>(
+        `WITH failed AS (
+           UPDATE webhook_deliveries SET status = 'FAILED', last_status_code = $2, last_error = $3, finished_at = now(), claimed_until = NULL, updated_at = now()
+           WHERE id = $1 AND attempts = $4 AND status = 'PENDING' RETURNING id
+         ) SELECT * FROM failed`,
+        [delivery.id, status, error, delivery.attempts],
       );
-      if (delivery.reminder_id) {
+      stale = failed.length === 0;
+      if (!stale && delivery.reminder_id) {
         const failed = await manager.query<unknown[]>(
           `WITH failed AS (
              UPDATE reminders SET status = 'FAILED', cancel_reason = $2, updated_at = now() WHERE id = $1 AND status = 'SCHEDULED'
@@ -223,6 +261,7 @@ export class DeliveryService {
       }
     });
     if (reminderFailed) this.metrics.reminderTransitions.inc({ state: 'FAILED' });
+    if (stale) return;
     this.logger.warn(
       { deliveryId: delivery.id, endpointId: delivery.endpoint_id, status, error },
       'webhook delivery failed for good',
@@ -257,10 +296,15 @@ export class DeliveryService {
     const jittered = base * (0.9 + Math.random() * 0.2);
     const delaySeconds = Math.max(jittered, Math.min(retryAfter ?? 0, 36_000 * scale));
     const next = new Date(now.getTime() + delaySeconds * 1000);
-    await this.dataSource.query(
-      `UPDATE webhook_deliveries SET next_attempt_at = $2, claimed_until = NULL, last_status_code = $3, last_error = $4, updated_at = now() WHERE id = $1`,
-      [delivery.id, next, status, error],
+    // Only if the delivery is still at this attempt: a late failure must not clear a newer attempt's claim.
+    const rescheduled = await this.dataSource.query<unknown[]>(
+      `WITH rescheduled AS (
+         UPDATE webhook_deliveries SET next_attempt_at = $2, claimed_until = NULL, last_status_code = $3, last_error = $4, updated_at = now()
+         WHERE id = $1 AND attempts = $5 AND status = 'PENDING' RETURNING id
+       ) SELECT * FROM rescheduled`,
+      [delivery.id, next, status, error, delivery.attempts],
     );
+    if (rescheduled.length === 0) return;
     await this.scheduler.scheduleDeliveries([{ id: delivery.id, attempts: delivery.attempts, at: next }]);
   }
 }

@@ -12,6 +12,13 @@ import { reminderPayload } from './reminder-payload.js';
 const BATCH_SIZE = 200;
 /** Claimed batches still being sent, per process: enough to keep the receivers busy while the next is claimed. */
 const BATCHES_IN_FLIGHT = 4;
+/**
+ * How long the last, blocking claim pass may wait for rows another transaction holds (a replan rewriting a
+ * student's reminders can hold them for seconds): after it, what is left goes to the next pass or the sweep.
+ */
+const BLOCKING_CLAIM_LOCK_TIMEOUT_MS = 2000;
+/** PostgreSQL lock_not_available: lock_timeout ran out. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
  * Turns due reminders into deliveries, once, in batches: a batch of reminders is claimed with one conditional
@@ -23,7 +30,8 @@ const BATCHES_IN_FLIGHT = 4;
 @Injectable()
 export class DispatchService implements OnModuleDestroy {
   private readonly logger = new Logger(DispatchService.name);
-  private draining: Promise<number> | null = null;
+  /** The claim passes of the running drain (not its sends), which calls join; null once they are over. */
+  private claiming: Promise<void> | null = null;
   private drainAgain = false;
   private stopping = false;
 
@@ -40,22 +48,30 @@ export class DispatchService implements OnModuleDestroy {
   }
 
   /**
-   * Dispatches every reminder due now; returns how many it claimed. Calls while a drain runs in this process
-   * join it, and it drains once more before finishing, so a reminder committed meanwhile is not left behind.
+   * Dispatches every reminder due now; returns how many it claimed. A call while a drain in this process is
+   * still claiming joins it: the drain claims once more after the call, and the call returns once the claims
+   * are over (returning 0, the drain counts them), without waiting for the sends, so it does not hold a worker
+   * slot for them. Once a drain only waits for its sends, a call starts a drain of its own: a trigger arriving
+   * at any point is followed by a claim pass.
    */
   dispatchDue(): Promise<number> {
-    if (this.draining) {
+    if (this.claiming) {
       this.drainAgain = true;
-      return this.draining;
+      return this.claiming.then(() => 0);
     }
-    this.draining = this.drain();
-    return this.draining;
+    return this.drain();
   }
 
   private async drain(): Promise<number> {
     const sending = new Set<Promise<void>>();
     let failure: Error | undefined;
     let claimed = 0;
+    let claimsOver!: (error?: Error) => void;
+    // Set synchronously (before the first await), so a call right after this one joins.
+    this.claiming = new Promise<void>((resolve, reject) => {
+      claimsOver = (error) => (error ? reject(error) : resolve());
+    });
+    this.claiming.catch(() => undefined); // the drain's own caller gets the error; joiners may be none
     try {
       do {
         this.drainAgain = false;
@@ -65,6 +81,7 @@ export class DispatchService implements OnModuleDestroy {
           while (!this.stopping && failure === undefined) {
             while (sending.size >= BATCHES_IN_FLIGHT) await Promise.race(sending);
             const batch = await this.claim(skipLocked);
+            if (!batch) break; // a lock held too long: the next pass or the sweep takes the rest
             claimed += batch.claimed;
             const sent: Promise<void> = this.deliveries
               .deliver(batch.deliveries)
@@ -77,20 +94,40 @@ export class DispatchService implements OnModuleDestroy {
           }
         }
       } while (this.drainAgain && !this.stopping && failure === undefined);
+      // No await since the check above: from here on a call starts a new drain rather than joining one that
+      // only waits for its sends (and would never claim what the call was about).
+      this.claiming = null;
+      claimsOver(failure);
+    } catch (error) {
+      this.claiming = null;
+      claimsOver(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     } finally {
       await Promise.all(sending);
-      this.draining = null;
     }
     if (failure !== undefined) throw failure;
     return claimed;
   }
 
-  /** One batch claimed, rendered and written in one transaction. */
+  /**
+   * One batch claimed, rendered and written in one transaction; null when the blocking pass gave up waiting
+   * for a lock (the claim then rolled back: nothing is claimed, the rows stay due).
+   */
   private async claim(skipLocked: boolean) {
     const now = this.clock.now();
-    const batch = await transactionWithRetry(this.dataSource, (manager) =>
-      claimBatch(manager, now, skipLocked),
-    );
+    let batch: Awaited<ReturnType<typeof claimBatch>>;
+    try {
+      batch = await transactionWithRetry(this.dataSource, async (manager) => {
+        // Without SKIP LOCKED the claim waits for rows other transactions hold; not for long, so a long
+        // transaction (a replan) cannot stall dispatch in this process.
+        if (!skipLocked) await manager.query(`SET LOCAL lock_timeout = ${BLOCKING_CLAIM_LOCK_TIMEOUT_MS}`);
+        return claimBatch(manager, now, skipLocked);
+      });
+    } catch (error) {
+      if (skipLocked || (error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw error;
+      this.logger.debug('the blocking claim pass timed out on a lock; left to the next pass or the sweep');
+      return null;
+    }
     if (batch.stranded.length)
       this.logger.warn({ reminderIds: batch.stranded }, 'reminders due but no webhook endpoint');
     this.metrics.reminderTransitions.inc({ state: 'CANCELLED' }, batch.cancelled);
@@ -128,7 +165,7 @@ async function claimBatch(manager: EntityManager, now: Date, skipLocked: boolean
            JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
            JOIN webhook_endpoints e ON e.center_id = x.center_id AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL
          ON CONFLICT (reminder_id, endpoint_id) DO NOTHING
-         RETURNING id, endpoint_id, message_id, reminder_id, attempts
+         RETURNING id, endpoint_id, message_id, reminder_id, attempts, claimed_until
        )
        SELECT i.*, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
        FROM inserted i JOIN webhook_endpoints e ON e.id = i.endpoint_id`,

@@ -6,8 +6,10 @@ import { DELIVERY_JOBS, QUEUES, REMINDER_JOBS } from '../jobs/queue-names.js';
 
 /**
  * The queue only triggers work; PostgreSQL holds the truth. Job ids are deterministic, so enqueueing twice is
- * harmless and the sweep can always enqueue again. A dispatch job means "dispatch whatever is due", so
- * reminders falling due at one instant share one job.
+ * harmless, but an add whose id is still kept (a failed job stays under its id, `removeOnFail`) is a no-op:
+ * the sweep therefore enqueues under ids of its own run, and the conditional claims keep the extra triggers
+ * from doing anything twice. A dispatch job means "dispatch whatever is due", so reminders falling due at one
+ * instant share one job.
  */
 @Injectable()
 export class ReminderScheduler {
@@ -46,15 +48,24 @@ export class ReminderScheduler {
     );
   }
 
-  async scheduleDeliveries(items: { id: string; attempts: number; at: Date }[]): Promise<void> {
+  /**
+   * One job per delivery attempt. `sweepStartedAt` (the sweep's trigger) adds the sweep run to the id: a job
+   * that failed is kept under `delivery-<id>-<attempts>`, and an add with that id again would be a no-op, so
+   * the delivery would stay PENDING forever. The claim keeps an extra trigger to one send.
+   */
+  async scheduleDeliveries(
+    items: { id: string; attempts: number; at: Date }[],
+    sweepStartedAt?: Date,
+  ): Promise<void> {
     if (items.length === 0) return;
     const now = this.clock.now().getTime();
+    const sweep = sweepStartedAt ? `-s${sweepStartedAt.getTime()}` : '';
     await this.deliveries.addBulk(
       items.map(({ id, attempts, at }) => ({
         name: DELIVERY_JOBS.deliver,
         data: { deliveryId: id },
         opts: {
-          jobId: `delivery-${id}-${attempts}`,
+          jobId: `delivery-${id}-${attempts}${sweep}`,
           delay: Math.max(0, at.getTime() - now),
           removeOnComplete: true,
           removeOnFail: 1000,

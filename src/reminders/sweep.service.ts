@@ -11,7 +11,8 @@ const SWEEP_LIMIT = 5000;
 /**
  * PostgreSQL is the truth and the queue only a trigger: every sweep re-enqueues whatever is due and not done
  * (a flushed Redis, a job lost to a crash, an enqueue that failed after commit), so work is delayed by at most
- * one sweep interval, never lost. Enqueueing is idempotent (deterministic job ids, conditional claims).
+ * one sweep interval, never lost. Each sweep enqueues under job ids of its own run (a failed job kept under an
+older id would swallow the add); the conditional claims make the extra triggers harmless.
  */
 @Injectable()
 export class SweepService {
@@ -42,6 +43,7 @@ export class SweepService {
     if (reminders) await this.scheduler.dispatchDueNow(now); // one job drains them all, in batches
     await this.scheduler.scheduleDeliveries(
       deliveries.map((d) => ({ id: d.id, attempts: d.attempts, at: d.next_attempt_at })),
+      now,
     );
     if (reminders || deliveries.length) {
       this.logger.log({ reminders, deliveries: deliveries.length }, 'sweep re-enqueued due work');

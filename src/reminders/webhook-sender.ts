@@ -9,7 +9,8 @@ export interface SendResult {
   latencyMs: number;
 }
 
-const TIMEOUT_MS = 15_000;
+/** The longest one request can take, exported so a claim can be checked to outlast a send. */
+export const TIMEOUT_MS = 15_000;
 
 /**
  * One POST, no redirects followed (a 3xx is just a failure), 15 s for the whole exchange. The agent decides

@@ -13,6 +13,8 @@ export class WebhookReceiver {
   private server!: Server;
   /** Statuses to answer, in order; 200 once they run out. */
   script: number[] = [];
+  /** While set, answers wait for it (requests are recorded at once): sends that stay in flight. */
+  hold: Promise<void> | null = null;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -25,7 +27,9 @@ export class WebhookReceiver {
           at: Date.now(),
         });
         const status = this.script.shift() ?? 200;
-        res.writeHead(status, status === 302 ? { location: 'http://127.0.0.1:1/' } : {}).end();
+        void (this.hold ?? Promise.resolve()).then(() =>
+          res.writeHead(status, status === 302 ? { location: 'http://127.0.0.1:1/' } : {}).end(),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
