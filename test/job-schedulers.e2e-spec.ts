@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { HOUSEKEEPING_JOBS, QUEUES } from '../src/jobs/queue-names.js';
 import { freshDatabase } from './helpers/fresh-database.js';
 import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -39,5 +40,29 @@ describe('periodic jobs survive a lost queue store', () => {
       await eventually(async () => ((await queue.getJobScheduler(id)) ? true : undefined), 10_000, id);
     }
     expect(worker.logs.join('\n')).toContain('job scheduler was missing');
+  });
+
+  it('resumes a center recompute whose job was lost', async () => {
+    const db = worker.app.get(DataSource);
+    const [center] = await db.query<{ id: string }[]>(
+      `INSERT INTO centers (name, timezone) VALUES ('テスト大学', 'Asia/Tokyo') RETURNING id`,
+    );
+    // Requested two minutes ago, and no job for it anywhere: as after a Redis flush or a failed enqueue.
+    await db.query(
+      `INSERT INTO policy_recomputes (center_id, requested_at) VALUES ($1, now() - interval '2 minutes')`,
+      [center.id],
+    );
+    await eventually(
+      async () => {
+        const [run] = await db.query<{ finished_at: Date | null }[]>(
+          `SELECT finished_at FROM policy_recomputes WHERE center_id = $1`,
+          [center.id],
+        );
+        return run.finished_at ? true : undefined;
+      },
+      15_000,
+      'the recompute to finish',
+    );
+    expect(worker.logs.join('\n')).toContain('resumed unfinished center recomputes');
   });
 });

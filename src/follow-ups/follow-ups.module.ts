@@ -5,10 +5,14 @@ import { FollowUpsProcessor } from './follow-ups.processor.js';
 import { FollowUpsReadService } from './follow-ups-read.service.js';
 import { GapDecisionsService } from './gap-decisions.service.js';
 import { GapsService } from './gaps.service.js';
+import { RecomputeResumer } from './recompute-resumer.js';
 import { PoliciesService } from './policies.service.js';
 
 /** The follow-up engine's services; the domain rules live in ./domain and import nothing from here. */
-@Module({ providers: [GapsService, GapDecisionsService], exports: [GapsService, GapDecisionsService] })
+@Module({
+  providers: [GapsService, GapDecisionsService, RecomputeResumer],
+  exports: [GapsService, GapDecisionsService, RecomputeResumer],
+})
 export class FollowUpsModule {
   /** The REST routes (api role) and the background recompute (worker role). */
   static forRoot(options: { servesApi: boolean; runsWorkers: boolean }): DynamicModule {

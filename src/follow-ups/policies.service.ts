@@ -153,9 +153,9 @@ export class PoliciesService {
    * done, unless the policy changed again meanwhile (then the newer job finishes it).
    */
   async recomputeCenter(centerId: string): Promise<void> {
-    const [run] = await this.dataSource.query<{ requested_at: Date }[]>(
+    const [run] = await this.dataSource.query<{ requested_at: string }[]>(
       // In a CTE so TypeORM returns the rows (for a bare UPDATE it returns [rows, count]).
-      `WITH started AS (UPDATE policy_recomputes SET started_at = now(), students_done = 0 WHERE center_id = $1 RETURNING requested_at)
+      `WITH started AS (UPDATE policy_recomputes SET started_at = now(), students_done = 0 WHERE center_id = $1 RETURNING requested_at::text AS requested_at)
        SELECT requested_at FROM started`,
       [centerId],
     );
@@ -181,7 +181,8 @@ export class PoliciesService {
       after = batch[batch.length - 1].id;
     }
     await this.dataSource.query(
-      `UPDATE policy_recomputes SET finished_at = now() WHERE center_id = $1 AND requested_at = $2`,
+      // As text, to the microsecond: a JavaScript Date would cut it to milliseconds and never match.
+      `UPDATE policy_recomputes SET finished_at = now() WHERE center_id = $1 AND requested_at = $2::timestamptz`,
       [centerId, run.requested_at],
     );
   }

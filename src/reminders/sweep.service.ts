@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { SUBSCRIBED_ENDPOINT } from './due-reminders.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { ReplanService } from './replan.service.js';
+import { RecomputeResumer } from '../follow-ups/recompute-resumer.js';
 
 const SWEEP_LIMIT = 5000;
 
@@ -23,9 +24,10 @@ export class SweepService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: ReminderScheduler,
     private readonly replan: ReplanService,
+    private readonly recomputes: RecomputeResumer,
   ) {}
 
-  async sweep(): Promise<{ reminders: number; deliveries: number; replanned: number }> {
+  async sweep(): Promise<{ reminders: number; deliveries: number; replanned: number; recomputes: number }> {
     const now = this.clock.now();
     const [{ reminders }] = await this.dataSource.query<{ reminders: number }[]>(
       `SELECT count(*)::int AS reminders FROM (
@@ -49,6 +51,7 @@ export class SweepService {
       this.logger.log({ reminders, deliveries: deliveries.length }, 'sweep re-enqueued due work');
     }
     const replanned = await this.replan.replanAfterSends();
-    return { reminders, deliveries: deliveries.length, replanned };
+    const recomputes = await this.recomputes.resumeUnfinished(now);
+    return { reminders, deliveries: deliveries.length, replanned, recomputes };
   }
 }
