@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { hashesEqual, hashSecret } from '../centers/api-key.secret.js';
+import { bearerToken } from '../centers/bearer-token.js';
 
 /**
  * Lets through requests that carry the admin key: `Authorization: Bearer <ADMIN_API_KEY>` (scripts, tests) or
@@ -27,7 +28,7 @@ export function adminKeyMiddleware(adminApiKey: string) {
 }
 
 function presentedKeys(header: string | undefined): string[] {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  const bearer = bearerToken(header);
   if (bearer) return [bearer];
   const basic = /^Basic\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
   if (!basic) return [];

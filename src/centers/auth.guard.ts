@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { UnauthorizedError } from '../common/app-error.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { bearerToken } from './bearer-token.js';
 import { hashesEqual, hashSecret } from './api-key.secret.js';
 import { ADMIN_ONLY, type AuthenticatedRequest } from './auth.decorators.js';
 
@@ -53,9 +54,4 @@ export class AuthGuard implements CanActivate {
     request.center = center;
     return true;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
 }

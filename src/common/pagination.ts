@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationFailedError } from './app-error.js';
+import { isUuid } from './uuid.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -46,8 +47,6 @@ export function decodeCursor(cursor: string | undefined): string | null {
   throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** For lists ordered by (instant, id): the key of a row, to pass to toPage. */
 export function instantIdKey(instant: string, id: string): string {
   return `${instant}|${id}`;
@@ -61,7 +60,7 @@ export function decodeInstantIdCursor(cursor: string | undefined): { at: string 
   const after = decodeCursor(cursor);
   if (after === null) return { at: null, id: null };
   const [at, id] = after.split('|');
-  if (!at || Number.isNaN(Date.parse(at)) || !UUID.test(id ?? '')) {
+  if (!at || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
     throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
   }
   return { at, id };

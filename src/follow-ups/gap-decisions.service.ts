@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { isUuid } from '../common/uuid.js';
 import { transactionWithRetry } from '../database/transaction.js';
 import { GapsService } from './gaps.service.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SNOOZE_DAYS = 14;
 const MAX_REASON_LENGTH = 2000;
 
@@ -68,7 +68,8 @@ export class GapDecisionsService {
     gapId: string,
     apply: (manager: EntityManager, id: string) => Promise<unknown>,
   ): Promise<GapDecisionResult> {
-    if (!UUID.test(gapId)) throw new NotFoundError(`No gap ${gapId} in your scope.`);
+    const notFound = new NotFoundError(`No gap ${gapId} in your scope.`);
+    if (!isUuid(gapId)) throw notFound;
     return transactionWithRetry(this.dataSource, async (manager) => {
       const [gap] = await manager.query<{ student_id: string; state: string }[]>(
         `SELECT g.student_id, g.state FROM gaps g JOIN students s ON s.id = g.student_id
@@ -77,7 +78,7 @@ export class GapDecisionsService {
          FOR NO KEY UPDATE OF g`,
         [gapId, scope.centerId, scope.caseloadOf],
       );
-      if (!gap) throw new NotFoundError(`No gap ${gapId} in your scope.`);
+      if (!gap) throw notFound;
       if (gap.state !== 'OPEN')
         throw new ConflictError(`The gap is ${gap.state}; only open gaps can be dismissed or snoozed.`);
       await apply(manager, gapId);

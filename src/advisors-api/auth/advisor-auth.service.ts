@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import type { DataSource } from 'typeorm';
 import { ApiKeysService } from '../../centers/api-keys.service.js';
+import { bearerToken } from '../../centers/bearer-token.js';
+import { isUuid } from '../../common/uuid.js';
 import { RUNTIME, type Runtime } from '../../config/runtime.js';
 import { unauthenticated } from '../graphql-errors.js';
 import type { Viewer } from './viewer.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `Authorization: Bearer <token>` → Viewer. A token is either an HS256 JWT issued by the portal (claims `sub`
@@ -27,7 +27,7 @@ export class AdvisorAuthService {
   }
 
   async authenticate(authorization: string | undefined, requestId: string | null): Promise<Viewer> {
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    const token = bearerToken(authorization);
     if (!token) throw unauthenticated('Missing token: send Authorization: Bearer <advisor JWT or API key>.');
     if (token.startsWith('cfk_')) {
       const key = await this.apiKeys.authenticate(token);
@@ -76,8 +76,7 @@ export class AdvisorAuthService {
     const { sub, center, role } = payload;
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128)
       throw unauthenticated('The token claim sub must be an advisor externalId.');
-    if (typeof center !== 'string' || !UUID.test(center))
-      throw unauthenticated('The token claim center must be a center id.');
+    if (!isUuid(center)) throw unauthenticated('The token claim center must be a center id.');
     if (role !== 'advisor' && role !== 'director')
       throw unauthenticated('The token claim role must be advisor or director.');
     return { sub, center, role };

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../common/app-error.js';
 import { GapDecisionsService, type GapDecisionResult } from '../../follow-ups/gap-decisions.service.js';
 import { FollowUpsService } from '../../interactions/follow-ups.service.js';
-import type { Viewer } from '../auth/viewer.js';
+import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import type { FollowUp } from '../models/directory.model.js';
 import type { LogFollowUpInput } from '../models/inputs.js';
 
@@ -25,7 +25,7 @@ export class AdvisorActionsService {
     const [visible] = await this.dataSource.query<{ id: string }[]>(
       `SELECT i.id FROM interactions i JOIN students s ON s.id = i.student_id
        WHERE i.center_id = $1 AND i.external_id = $2 AND i.deleted_at IS NULL
-         AND ($3::uuid IS NULL OR s.advisor_id = $3::uuid)`,
+         AND ${caseloadCondition('$3')}`,
       [viewer.centerId, input.interactionExternalId, viewer.caseloadOf],
     );
     if (!visible) throw new NotFoundError(`No interaction ${input.interactionExternalId} in your scope.`);

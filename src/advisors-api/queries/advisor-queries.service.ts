@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import { urgencyAt } from '../../follow-ups/domain/gaps.js';
-import type { Viewer } from '../auth/viewer.js';
+import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import { badUserInput } from '../graphql-errors.js';
 import type { MissingFollowUpsFilter } from '../models/inputs.js';
 import type { Gap, StudentGapConnection } from '../models/gap.model.js';
@@ -12,6 +12,11 @@ import { MISSING_FOLLOW_UPS_SQL } from './missing-follow-ups.sql.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 
 export const MAX_PAGE = 100;
+
+/** An empty or missing list filter means "any" (SQL null). */
+function listOrNull<T>(values: T[] | null | undefined): T[] | null {
+  return values?.length ? values : null;
+}
 
 /** The parameters of MISSING_FOLLOW_UPS_SQL for one request (exported for the benchmark's baseline). */
 export function missingFollowUpsParams(
@@ -25,8 +30,8 @@ export function missingFollowUpsParams(
     viewer.centerId,
     viewer.caseloadOf,
     filter?.advisorExternalId ?? null,
-    filter?.urgency?.length ? filter.urgency : null,
-    filter?.kinds?.length ? filter.kinds : null,
+    listOrNull(filter?.urgency),
+    listOrNull(filter?.kinds),
     filter?.graduationYear ?? null,
     after?.asOf ?? null,
     after?.urgencyAt ?? now.toISOString(),
@@ -67,8 +72,8 @@ export class AdvisorQueriesService {
           // The page was chosen at the snapshot's instant: its gaps are filtered at the same one, so a student
           // on it always shows the gaps that put it there (their urgency is shown as of now).
           cursor ? new Date(cursor.urgencyAt) : now,
-          filter?.urgency?.length ? filter.urgency : null,
-          filter?.kinds?.length ? filter.kinds : null,
+          listOrNull(filter?.urgency),
+          listOrNull(filter?.kinds),
         ])
       : [];
     const gapsOf = new Map<string, Gap[]>(studentIds.map((id) => [id, []]));
@@ -95,7 +100,7 @@ export class AdvisorQueriesService {
   async visibleStudentId(viewer: Viewer, externalId: string): Promise<string | null> {
     const [row] = await this.dataSource.query<{ id: string }[]>(
       `SELECT s.id FROM students s WHERE s.center_id = $1 AND s.external_id = $2 AND s.erased_at IS NULL
-         AND ($3::uuid IS NULL OR s.advisor_id = $3::uuid)`,
+         AND ${caseloadCondition('$3')}`,
       [viewer.centerId, externalId, viewer.caseloadOf],
     );
     if (row) await this.audit.recordReadsById(viewer.audit, 'graphql:student', [row.id]);

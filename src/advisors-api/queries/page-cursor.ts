@@ -1,3 +1,4 @@
+import { isUuid } from '../../common/uuid.js';
 import { badUserInput } from '../graphql-errors.js';
 
 /** Where a page of studentsMissingFollowUps ends, and the snapshot every later page is read against. */
@@ -18,7 +19,6 @@ function isInstant(value: unknown): value is string {
   const parsed = new Date(value);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === value.slice(0, 19);
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodePageCursor(cursor: PageCursor): string {
   const { asOf, urgencyAt, sortKey, studentId } = cursor;
@@ -31,11 +31,7 @@ export function decodePageCursor(after: string): PageCursor {
     const parts: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
     if (Array.isArray(parts) && parts.length === 4) {
       const [asOf, urgencyAt, sortKey, studentId] = parts as unknown[];
-      if (
-        [asOf, urgencyAt, sortKey].every(isInstant) &&
-        typeof studentId === 'string' &&
-        UUID.test(studentId)
-      ) {
+      if ([asOf, urgencyAt, sortKey].every(isInstant) && isUuid(studentId)) {
         return { asOf, urgencyAt, sortKey, studentId } as PageCursor;
       }
     }
