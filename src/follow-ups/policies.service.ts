@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { FOLLOW_UP_JOBS, QUEUES } from '../jobs/queue-names.js';
+import { QUEUES, recomputeCenterJob } from '../jobs/queue-names.js';
 import {
   DEFAULT_POLICY,
   INTERACTION_KINDS,
@@ -137,12 +137,9 @@ export class PoliciesService {
   }
 
   private async enqueueRecompute(centerId: string, requestedAt: Date): Promise<void> {
+    const job = recomputeCenterJob(centerId, `recompute-${centerId}-${requestedAt.getTime()}`);
     await this.queue
-      .add(
-        FOLLOW_UP_JOBS.recomputeCenter,
-        { centerId },
-        { jobId: `recompute-${centerId}-${requestedAt.getTime()}`, removeOnComplete: 100, removeOnFail: 100 },
-      )
+      .add(job.name, job.data, job.opts)
       .catch((error: unknown) =>
         this.logger.error({ err: error, centerId }, 'could not enqueue the policy recompute'),
       );

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { FOLLOW_UP_JOBS, QUEUES } from '../jobs/queue-names.js';
+import { QUEUES, recomputeCenterJob } from '../jobs/queue-names.js';
 
 /** A run not finished this long after it was requested, with no job for it in the queue, is resumed. */
 const GRACE_MS = 60_000;
@@ -35,15 +35,9 @@ export class RecomputeResumer {
     const lost = runs.filter((run) => !queued.has(run.center_id));
     // Ids of their own: an old failed job kept under the run's id would swallow a re-add under the same one.
     await this.queue.addBulk(
-      lost.map((run) => ({
-        name: FOLLOW_UP_JOBS.recomputeCenter,
-        data: { centerId: run.center_id },
-        opts: {
-          jobId: `recompute-${run.center_id}-resumed-${now.getTime()}`,
-          removeOnComplete: 100,
-          removeOnFail: 100,
-        },
-      })),
+      lost.map((run) =>
+        recomputeCenterJob(run.center_id, `recompute-${run.center_id}-resumed-${now.getTime()}`),
+      ),
     );
     if (lost.length)
       this.logger.warn({ centers: lost.map((r) => r.center_id) }, 'resumed unfinished center recomputes');

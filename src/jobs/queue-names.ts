@@ -29,3 +29,12 @@ export const HOUSEKEEPING_JOBS = {
   pruneRevokedApiKeys: 'prune-revoked-api-keys',
   purgeIdempotencyKeys: 'purge-idempotency-keys',
 } as const;
+
+/** The job that recomputes a center (ids only); `jobId` names the run it belongs to. */
+export function recomputeCenterJob(centerId: string, jobId: string) {
+  return {
+    name: FOLLOW_UP_JOBS.recomputeCenter,
+    data: { centerId },
+    opts: { jobId, removeOnComplete: 100, removeOnFail: 100 },
+  };
+}
