@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DELIVERY_JOBS, QUEUES } from '../src/jobs/queue-names.js';
@@ -8,8 +7,8 @@ import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
-import { freshDatabase } from './helpers/fresh-database.js';
-import { createCenter, eventually, startTestApp, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
+import { createCenter, eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
@@ -24,20 +23,12 @@ describe('dispatch and delivery recovery', () => {
   let t: TestApp;
   let db: DataSource;
   let center: TestCenter;
-  let database: { url: string; drop: () => Promise<void> };
+  let app: DispatchTestApp;
 
   beforeAll(async () => {
     url = await receiver.start();
-    database = await freshDatabase(true);
-    t = await startTestApp({
-      databaseUrl: database.url,
-      queueNamespace: `cfu_test_${randomBytes(4).toString('hex')}`,
-      env: {
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-        WEBHOOK_RETRY_SCALE: '0.001',
-        SWEEP_INTERVAL_SECONDS: '3600',
-      },
-    });
+    app = await startDispatchTestApp();
+    t = app.t;
     db = t.app.get(DataSource);
   });
   beforeEach(async () => {
@@ -59,9 +50,8 @@ describe('dispatch and delivery recovery', () => {
       .expect(201);
   });
   afterAll(async () => {
-    await t.close();
+    await app.stop();
     await receiver.stop();
-    await database.drop();
   });
 
   /** A student with an interview `hours` ago; returns the id of its first reminder. */
@@ -242,7 +232,7 @@ describe('dispatch and delivery recovery', () => {
     const locked = await plannedThenDue('stu-2');
     let answer!: () => void;
     receiver.hold = new Promise((resolve) => (answer = resolve));
-    const other = new pg.Client({ connectionString: database.url });
+    const other = new pg.Client({ connectionString: app.databaseUrl });
     await other.connect();
     const drains: Promise<number>[] = [];
     try {
@@ -278,7 +268,7 @@ describe('dispatch and delivery recovery', () => {
   it('the blocking claim pass gives up on a row a long transaction holds and leaves it to a later pass', async () => {
     const dispatcher = t.app.get(DispatchService);
     const reminder = await plannedThenDue('stu-1');
-    const other = new pg.Client({ connectionString: database.url });
+    const other = new pg.Client({ connectionString: app.databaseUrl });
     await other.connect();
     let claimedMeanwhile: number | undefined;
     try {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
@@ -7,8 +6,8 @@ import { SweepService } from '../src/reminders/sweep.service.js';
 import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
-import { freshDatabase } from './helpers/fresh-database.js';
-import { createCenter, eventually, startTestApp, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
+import { createCenter, eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
@@ -16,30 +15,18 @@ import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
  * loopback verifies every request with the standardwebhooks package. Retries run on a scaled-down schedule.
  */
 describe('reminder dispatch to a real webhook receiver', () => {
-  const queueNamespace = `cfu_test_${randomBytes(4).toString('hex')}`;
   const receiver = new WebhookReceiver();
   let url: string;
   let t: TestApp;
   let center: TestCenter;
   let secret: string;
   let endpointId: string;
-
-  let database: { url: string; drop: () => Promise<void> };
+  let app: DispatchTestApp;
 
   beforeAll(async () => {
     url = await receiver.start();
-    // Its own database and queue namespace: other tests' workers (guard on, full retry schedule) must not
-    // sweep up these reminders.
-    database = await freshDatabase(true);
-    t = await startTestApp({
-      databaseUrl: database.url,
-      queueNamespace,
-      env: {
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-        WEBHOOK_RETRY_SCALE: '0.001',
-        SWEEP_INTERVAL_SECONDS: '3600',
-      },
-    });
+    app = await startDispatchTestApp();
+    t = app.t;
   });
   beforeEach(async () => {
     receiver.received.length = 0;
@@ -66,9 +53,8 @@ describe('reminder dispatch to a real webhook receiver', () => {
       .expect(201);
   });
   afterAll(async () => {
-    await t.close();
+    await app.stop();
     await receiver.stop();
-    await database.drop();
   });
 
   const interviewHoursAgo = (hours: number) =>
