@@ -8,6 +8,17 @@ import { isoUtc } from '../database/sql.js';
 import { urgencyAt } from './domain/gaps.js';
 import type { GapResource, ReminderQuery, ReminderResource } from './read.dto.js';
 
+/**
+ * A reminder `r` as both APIs show it: schedule, outcome, why, and its items (gap, purpose, nudge number,
+ * interaction).
+ */
+export const REMINDER_COLUMNS = `
+  r.id, r.status, r.scheduled_at AS "scheduledAt", r.sent_at AS "sentAt", r.cancel_reason AS "cancelReason", r.why,
+  coalesce((SELECT json_agg(json_build_object('gapId', ri.gap_id, 'purpose', g.purpose, 'nudge', ri.nudge,
+                                              'interactionExternalId', i.external_id) ORDER BY ri.gap_id)
+            FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id JOIN interactions i ON i.id = g.interaction_id
+            WHERE ri.reminder_id = r.id), '[]') AS items`;
+
 /** What the portal reads back: a student's gaps (urgency at request time) and reminders with their why. */
 @Injectable()
 export class FollowUpsReadService {
@@ -52,12 +63,7 @@ export class FollowUpsReadService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeInstantIdCursor(query.cursor);
     const rows = await this.dataSource.query<(ReminderResource & { externalId: string })[]>(
-      `SELECT r.id, s.external_id AS "studentExternalId", r.status, r.scheduled_at AS "scheduledAt", r.sent_at AS "sentAt",
-              r.cancel_reason AS "cancelReason", r.why,
-              coalesce((SELECT json_agg(json_build_object('gapId', ri.gap_id, 'purpose', g.purpose, 'nudge', ri.nudge,
-                                                          'interactionExternalId', i.external_id) ORDER BY ri.gap_id)
-                        FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id JOIN interactions i ON i.id = g.interaction_id
-                        WHERE ri.reminder_id = r.id), '[]') AS items,
+      `SELECT ${REMINDER_COLUMNS}, s.external_id AS "studentExternalId",
               to_char(r.scheduled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || r.id AS "externalId"
        FROM reminders r JOIN students s ON s.id = r.student_id
        WHERE r.center_id = $1

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { urgencyAt } from '../../follow-ups/domain/gaps.js';
+import { REMINDER_COLUMNS } from '../../follow-ups/follow-ups-read.service.js';
 import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import type { Advisor, Company, Contact, FollowUp, Interaction, Student } from '../models/directory.model.js';
 import type { Gap, Reminder, ResolvedGap } from '../models/gap.model.js';
@@ -74,12 +75,7 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
        ORDER BY g.updated_at DESC, g.id`,
     ),
     remindersOfStudent: manyBy<Reminder>(
-      `SELECT r.student_id AS key, r.id, r.status, r.scheduled_at AS "scheduledAt", r.sent_at AS "sentAt",
-              r.cancel_reason AS "cancelReason", r.why,
-              coalesce((SELECT json_agg(json_build_object('gapId', ri.gap_id, 'purpose', g.purpose, 'nudge', ri.nudge,
-                                                          'interactionExternalId', i.external_id) ORDER BY ri.gap_id)
-                        FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id JOIN interactions i ON i.id = g.interaction_id
-                        WHERE ri.reminder_id = r.id), '[]') AS items
+      `SELECT r.student_id AS key, ${REMINDER_COLUMNS}
        FROM reminders r WHERE r.center_id = $1 AND r.student_id = ANY($2::uuid[])
        ORDER BY r.scheduled_at DESC, r.id`,
     ),
