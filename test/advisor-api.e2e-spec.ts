@@ -22,7 +22,7 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
   let center: TestCenter;
   let advisor: string;
   beforeAll(async () => {
-    t = await startTestApp({ clock, role: 'api' });
+    t = await startTestApp({ clock, role: 'api', isolated: true });
   });
   beforeEach(async () => {
     clock.current = new Date(START);

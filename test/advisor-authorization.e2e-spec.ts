@@ -410,7 +410,12 @@ describe('advisor API authorization matrix (2 centers × 3 advisors and a direct
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ clock, role: 'api', env: { GRAPHQL_RATE_LIMIT_PER_MINUTE: '100000' } });
+    t = await startTestApp({
+      clock,
+      role: 'api',
+      isolated: true,
+      env: { GRAPHQL_RATE_LIMIT_PER_MINUTE: '100000' },
+    });
     for (const key of ['A', 'B'] as const) {
       const center = await createCenter(t, `${key}大学 キャリアセンター`);
       const plan = buildCenterPlan(key);

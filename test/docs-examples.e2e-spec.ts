@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdtempSync,
@@ -22,7 +21,6 @@ import {
   valueAt,
   type DocBlock,
 } from './helpers/doc-examples.js';
-import { freshDatabase } from './helpers/fresh-database.js';
 import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
 import { middayZone } from './helpers/webhook-receiver.js';
 
@@ -40,7 +38,6 @@ const PAGES = ['integrating-the-portal.md', 'receiving-webhooks.md', 'advisor-qu
 
 describe('docs/ examples', () => {
   let t: TestApp;
-  let database: { url: string; drop: () => Promise<void> };
   let baseUrl: string;
   let receiverPort: number;
   let cwd: string;
@@ -51,10 +48,8 @@ describe('docs/ examples', () => {
   const received = new Map<string, unknown>();
 
   beforeAll(async () => {
-    database = await freshDatabase(true);
     t = await startTestApp({
-      databaseUrl: database.url,
-      queueNamespace: `cfu_docs_${randomBytes(4).toString('hex')}`,
+      isolated: true,
       env: {
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         WEBHOOK_RETRY_SCALE: '0.1',
@@ -78,14 +73,13 @@ describe('docs/ examples', () => {
       ADVISOR_JWT_SECRET: t.runtime.secrets.advisorJwtSecret,
       WEBHOOK_URL: `http://127.0.0.1:${receiverPort}/hooks`,
       PORT: String(receiverPort),
-      DATABASE_URL: database.url,
+      DATABASE_URL: t.runtime.databaseUrl,
     };
   });
 
   afterAll(async () => {
     for (const background of backgrounds) await background.stop();
     await t?.close();
-    await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 

@@ -9,7 +9,7 @@ describe('follow-up engine through the REST API (real database, injected clock)'
   let t: TestApp;
   let center: TestCenter;
   beforeAll(async () => {
-    t = await startTestApp({ clock });
+    t = await startTestApp({ clock, isolated: true });
   });
   beforeEach(async () => {
     clock.current = new Date('2026-11-26T05:00:00Z');

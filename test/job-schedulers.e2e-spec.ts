@@ -1,27 +1,21 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { HOUSEKEEPING_JOBS, QUEUES } from '../src/jobs/queue-names.js';
-import { freshDatabase } from './helpers/fresh-database.js';
 import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
 
 describe('periodic jobs survive a lost queue store', () => {
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
   let worker: TestApp;
   beforeAll(async () => {
     // A database and queue namespace of its own: this worker sweeps every second.
-    database = await freshDatabase(true);
     worker = await startTestApp({
       role: 'worker',
-      databaseUrl: database.url,
-      queueNamespace: `cfu_test_${randomBytes(4).toString('hex')}`,
+      isolated: true,
       env: { SWEEP_INTERVAL_SECONDS: '1' },
     });
   });
   afterAll(async () => {
     await worker.close();
-    await database.drop();
   });
 
   it('re-creates the sweep, digest and housekeeping schedulers within a sweep interval when they vanish', async () => {

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { freshDatabase } from './fresh-database.js';
 import { startTestApp, type TestApp } from './test-app.js';
 
 export interface DispatchTestApp {
@@ -10,27 +8,18 @@ export interface DispatchTestApp {
 }
 
 /**
- * The app for tests that dispatch to a loopback receiver: a database and queue namespace of its own (other
- * tests' workers, guard on and full retry schedule, must not sweep up its reminders), private webhook URLs
- * allowed, retries scaled down, and the sweep effectively off so the job path itself is what is tested.
+ * The app for tests that dispatch to a loopback receiver: isolated (other tests' workers, guard on and full
+ * retry schedule, must not sweep up its reminders), private webhook URLs allowed, retries scaled down, and
+ * the sweep effectively off so the job path itself is what is tested.
  */
 export async function startDispatchTestApp(): Promise<DispatchTestApp> {
-  const database = await freshDatabase(true);
   const t = await startTestApp({
-    databaseUrl: database.url,
-    queueNamespace: `cfu_test_${randomBytes(4).toString('hex')}`,
+    isolated: true,
     env: {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_RETRY_SCALE: '0.001',
       SWEEP_INTERVAL_SECONDS: '3600',
     },
   });
-  return {
-    t,
-    databaseUrl: database.url,
-    stop: async () => {
-      await t.close();
-      await database.drop();
-    },
-  };
+  return { t, databaseUrl: t.runtime.databaseUrl, stop: () => t.close() };
 }

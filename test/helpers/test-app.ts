@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import type { Clock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Runtime } from '../../src/config/runtime.js';
 import { ensureSecrets } from '../../src/config/secrets.js';
+import { freshDatabase } from './fresh-database.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -31,11 +33,18 @@ export interface TestAppOptions {
   redisUrl?: string;
   /** A queue namespace of the test's own, for tests that must know which process consumed a job. */
   queueNamespace?: string;
+  /**
+   * A fresh database and queue namespace of the app's own, dropped on close: for tests with an injected clock
+   * or background work, since every other test process's worker sweeps its whole database and takes jobs
+   * from its namespace (with the real clock).
+   */
+  isolated?: boolean;
 }
 
 /** The real application, in this process, on the services global-setup chose, with its own secrets. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = options.databaseUrl ?? process.env.TEST_DATABASE_URL!;
+  const ownDatabase = options.isolated ? await freshDatabase(true) : undefined;
+  const databaseUrl = ownDatabase?.url ?? options.databaseUrl ?? process.env.TEST_DATABASE_URL!;
   const redisUrl = options.redisUrl ?? (process.env.TEST_REDIS_URL || undefined);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -52,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     secrets,
     databaseUrl,
     queueBackend: redisUrl ? 'redis' : 'postgres',
-    queueNamespace: options.queueNamespace,
+    queueNamespace: options.isolated ? `cfu_test_${randomBytes(4).toString('hex')}` : options.queueNamespace,
   };
   const logs: string[] = [];
   const sink = new Writable({
@@ -64,7 +73,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = pino({ level: 'info' }, sink);
   const app = await createApp({ runtime, logger, clock: options.clock });
   await app.init();
-  return { app, http: request(app.getHttpServer()), runtime, logs, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    await ownDatabase?.drop();
+  };
+  return { app, http: request(app.getHttpServer()), runtime, logs, close };
 }
 
 export interface TestCenter {
