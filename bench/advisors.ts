@@ -5,11 +5,13 @@
  * (its own process, PROCESS_ROLE=api) for four cases: a typical advisor's first page, the big advisor's
  * first page, a director's first page and a director's page 20 reached via cursor. Each is compared with a
  * baseline measured in the same run: the resolver's exact SQL (MISSING_FOLLOW_UPS_SQL with
- * missingFollowUpsParams, same viewer and cursor) executed directly through `pg`. It prints p50/p95 of both,
+ * missingFollowUpsParams, same viewer and cursor; the one statement a request sends) executed directly through
+ * `pg`. It prints p50/p95 of both,
  * the targets, `EXPLAIN (ANALYZE, BUFFERS)` of the hot query and the SQL statements per request (from
  * `db_statements_total`). The last line of output is one JSON object with every figure.
  */
 import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { MISSING_FOLLOW_UPS_SQL } from '../src/advisors-api/queries/missing-follow-ups.sql.js';
@@ -279,9 +281,13 @@ async function main(): Promise<void> {
       [centerId, [TYPICAL_ADVISOR, BIG_ADVISOR]],
     );
     const advisor = (externalId: string) => advisorRows.find((a) => a.externalId === externalId)!;
+    const advisorOf = (id: string) => advisorRows.find((a) => a.id === id)!.externalId;
 
     const jwtSecret = randomBytes(32).toString('base64url');
     const server = await startBenchServer(database.url, {
+      // The rate limit's counters in Redis, as a deployment of several api processes keeps them
+      // (REDIS_URL= keeps them in PostgreSQL, the zero-setup default).
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       ADVISOR_JWT_SECRET: jwtSecret,
       GRAPHQL_RATE_LIMIT_PER_MINUTE: '100000', // the benchmark is one client, not abuse
     });
@@ -297,29 +303,64 @@ async function main(): Promise<void> {
       edges: unknown[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
-    const graphql = async (token: string, after: string | null): Promise<Page> => {
-      const response = await fetch(`${server.baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ query: QUERY, variables: { first: PAGE, after } }),
+    // node:http on one kept-alive connection, as the SQL side has one pg connection: fetch's own overhead
+    // (about 1 ms a request here) would be measured as the service's.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    cleanup.unshift(() => Promise.resolve(agent.destroy()));
+    const post = (token: string, body: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const request = http.request(
+          `${server.baseUrl}/graphql`,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(body),
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString('utf8') }),
+            );
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
       });
-      const body = (await response.json()) as {
+    const graphql = async (token: string, after: string | null): Promise<Page> => {
+      const response = await post(token, JSON.stringify({ query: QUERY, variables: { first: PAGE, after } }));
+      const body = JSON.parse(response.text) as {
         data?: { studentsMissingFollowUps: Page };
         errors?: unknown[];
       };
-      if (!response.ok || body.errors || !body.data)
+      if (response.status !== 200 || body.errors || !body.data)
         throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
       return body.data.studentsMissingFollowUps;
     };
-    const sql = async (caseloadOf: string | null, after: string | null) => {
-      const params = missingFollowUpsParams(
-        { centerId, caseloadOf },
+    // The resolver's statement and parameters for the same viewer and cursor, audit rows included (the actor
+    // named as the API names it).
+    const statementParams = (caseloadOf: string | null, after: string | null) => {
+      const audit = caseloadOf
+        ? { centerId, actor: `advisor:${advisorOf(caseloadOf)}`, role: 'advisor' as const, requestId: null }
+        : { centerId, actor: 'api-key:bench', role: 'director' as const, requestId: null };
+      return missingFollowUpsParams(
+        { centerId, caseloadOf, audit },
         null,
         PAGE,
         after ? decodePageCursor(after) : null,
         new Date(),
       );
-      const { rows } = await db.query<{ total: number; page: unknown[] }>(MISSING_FOLLOW_UPS_SQL, params);
+    };
+    const sql = async (caseloadOf: string | null, after: string | null) => {
+      const { rows } = await db.query<{ total: number; page: unknown[] }>(
+        MISSING_FOLLOW_UPS_SQL,
+        statementParams(caseloadOf, after),
+      );
       return rows[0];
     };
     const statements = async () => {
@@ -342,9 +383,12 @@ async function main(): Promise<void> {
       }
       const meanMs = (performance.now() - warmStarted) / 5;
       const iterations = Math.min(200, Math.max(30, Math.floor(60_000 / meanMs)));
+      // A /metrics scrape sends a statement of its own (its backlog gauge): two scrapes in a row measure it.
+      const firstScrape = await statements();
+      const scrapeCost = (await statements()) - firstScrape;
       const before = await statements();
       const page = await graphql(token, after);
-      const statementsPerRequest = (await statements()) - before;
+      const statementsPerRequest = (await statements()) - before - scrapeCost;
       const baseline = await sql(caseloadOf, after);
       // Gaps open as the clock moves (opens_at <= now), so totals may differ by a few between two requests.
       if (
@@ -414,10 +458,9 @@ async function main(): Promise<void> {
     );
 
     const explain = async (caseloadOf: string | null) => {
-      const params = missingFollowUpsParams({ centerId, caseloadOf }, null, PAGE, null, new Date());
       const { rows } = await db.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN (ANALYZE, BUFFERS) ${MISSING_FOLLOW_UPS_SQL}`,
-        params,
+        statementParams(caseloadOf, null),
       );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };

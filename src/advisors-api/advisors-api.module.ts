@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -53,6 +54,9 @@ export class AdvisorsApiModule {
             hideSchemaDetailsFromClientErrors: production, // no "Did you mean …?" field suggestions
             includeStacktraceInErrorResponses: false,
             allowBatchedHttpRequests: false,
+            // Answers are per viewer and never cached; Apollo's cache-control plugin, on by default, would
+            // still run a hook on every field resolved.
+            plugins: [ApolloServerPluginCacheControlDisabled()],
             validationRules: HARDENING_RULES,
             formatError: formatGraphqlError(new Logger('GraphQL')),
             context: async ({ req }: { req: Request & { id?: string } }): Promise<AdvisorContext> => {

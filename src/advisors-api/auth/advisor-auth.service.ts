@@ -9,6 +9,12 @@ import { RUNTIME, type Runtime } from '../../config/runtime.js';
 import { unauthenticated } from '../graphql-errors.js';
 import type { Viewer } from './viewer.js';
 
+interface Claims {
+  sub: string;
+  center: string;
+  role: Viewer['role'];
+}
+
 /**
  * `Authorization: Bearer <token>` → Viewer. A token is either an HS256 JWT issued by the portal (claims `sub`
  * advisor externalId, `center`, `role`, `exp`) or a center API key, which acts as a director. Anything else,
@@ -17,6 +23,8 @@ import type { Viewer } from './viewer.js';
 @Injectable()
 export class AdvisorAuthService {
   private readonly jwtKey: Uint8Array;
+  private readonly advisorIds = new Map<string, string>();
+  private readonly verifiedTokens = new Map<string, { claims: Claims; expiresAtMs: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -42,22 +50,51 @@ export class AdvisorAuthService {
       };
     }
     const claims = await this.verify(token);
-    const [advisor] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM advisors WHERE center_id = $1 AND external_id = $2`,
-      [claims.center, claims.sub],
-    );
-    if (!advisor) throw unauthenticated('The token names an advisor this center does not have.');
+    const advisorId = await this.advisorId(claims.center, claims.sub);
+    if (!advisorId) throw unauthenticated('The token names an advisor this center does not have.');
     const actor = `advisor:${claims.sub}`;
     return {
       centerId: claims.center,
       role: claims.role,
-      caseloadOf: claims.role === 'advisor' ? advisor.id : null,
+      caseloadOf: claims.role === 'advisor' ? advisorId : null,
       rateKey: `${claims.center}:${actor}`,
       audit: { centerId: claims.center, actor, role: claims.role, requestId },
     };
   }
 
-  private async verify(token: string): Promise<{ sub: string; center: string; role: Viewer['role'] }> {
+  /**
+   * The advisor's row id. Found ids are remembered (a bounded cache): advisors are never deleted and their
+   * externalId never changes, so a found id stays right; a miss is asked again next time.
+   */
+  private async advisorId(centerId: string, externalId: string): Promise<string | null> {
+    const key = `${centerId}:${externalId}`;
+    const known = this.advisorIds.get(key);
+    if (known) return known;
+    const [advisor] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM advisors WHERE center_id = $1 AND external_id = $2`,
+      [centerId, externalId],
+    );
+    if (!advisor) return null;
+    if (this.advisorIds.size >= 10_000) this.advisorIds.clear();
+    this.advisorIds.set(key, advisor.id);
+    return advisor.id;
+  }
+
+  /**
+   * The token's claims. A token that verified is remembered until its `exp` (a bounded cache): the portal
+   * sends the same token with every request of a session, and verifying it again would give the same answer.
+   */
+  private async verify(token: string): Promise<Claims> {
+    const known = this.verifiedTokens.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.claims;
+    this.verifiedTokens.delete(token);
+    const { claims, exp } = await this.verifySignatureAndClaims(token);
+    if (this.verifiedTokens.size >= 10_000) this.verifiedTokens.clear();
+    this.verifiedTokens.set(token, { claims, expiresAtMs: exp * 1000 });
+    return claims;
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<{ claims: Claims; exp: number }> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.jwtKey, {
@@ -73,12 +110,12 @@ export class AdvisorAuthService {
             : 'The token is not a valid HS256 JWT signed with ADVISOR_JWT_SECRET.',
       );
     }
-    const { sub, center, role } = payload;
+    const { sub, center, role, exp } = payload;
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128)
       throw unauthenticated('The token claim sub must be an advisor externalId.');
     if (!isUuid(center)) throw unauthenticated('The token claim center must be a center id.');
     if (role !== 'advisor' && role !== 'director')
       throw unauthenticated('The token claim role must be advisor or director.');
-    return { sub, center, role };
+    return { claims: { sub, center, role }, exp: exp as number }; // jose checked that exp is a number
   }
 }

@@ -5,7 +5,13 @@ import { REMINDER_COLUMNS } from '../../follow-ups/follow-ups-read.service.js';
 import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import type { Advisor, Company, Contact, FollowUp, Interaction, Student } from '../models/directory.model.js';
 import type { Gap, Reminder, ResolvedGap } from '../models/gap.model.js';
-import { OPEN_GAPS_SQL } from './gap-rows.sql.js';
+import {
+  ADVISOR_COLUMNS,
+  COMPANY_COLUMNS,
+  INTERACTION_COLUMNS,
+  openGapsSql,
+  STUDENT_COLUMNS,
+} from './row-columns.sql.js';
 
 type Row<T> = T & { key: string };
 
@@ -20,11 +26,13 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
 
   /** One row per key (by id). */
   const byId = <T>(sql: string, extra: unknown[] = []) =>
-    new DataLoader<string, T | null>(async (ids) => {
-      const rows = await dataSource.query<Row<T>[]>(sql, [center, ids, ...extra]);
-      const found = new Map(rows.map((row) => [row.key, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
+    new RowLoader<T>(
+      new DataLoader<string, T | null>(async (ids) => {
+        const rows = await dataSource.query<Row<T>[]>(sql, [center, ids, ...extra]);
+        const found = new Map(rows.map((row) => [row.key, row]));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+    );
   /** Several rows per key (children of a parent), in the order the SQL gives. */
   const manyBy = <T>(sql: string, extra: unknown[] = [], map: (row: Row<T>) => T = (row) => row) =>
     new DataLoader<string, T[]>(async (keys) => {
@@ -36,24 +44,23 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
 
   return {
     student: byId<Student>(
-      `SELECT s.id AS key, s.id, s.external_id AS "externalId", s.name, s.email, s.graduation_year AS "graduationYear",
-              s.locale, s.timezone, s.notifications_enabled AS "notificationsEnabled", s.advisor_id AS "advisorId"
+      `SELECT s.id AS key, ${STUDENT_COLUMNS}
        FROM students s WHERE s.center_id = $1 AND s.id = ANY($2::uuid[]) AND s.erased_at IS NULL
          AND ${caseloadCondition('$3')}`,
       [viewer.caseloadOf],
     ),
     advisor: byId<Advisor>(
-      `SELECT id AS key, id, external_id AS "externalId", name FROM advisors WHERE center_id = $1 AND id = ANY($2::uuid[])`,
+      `SELECT a.id AS key, ${ADVISOR_COLUMNS} FROM advisors a WHERE a.center_id = $1 AND a.id = ANY($2::uuid[])`,
     ),
-    interaction: byId<Interaction>(`${INTERACTION_COLUMNS} AND i.id = ANY($2::uuid[])`),
+    interaction: byId<Interaction>(`${INTERACTIONS} AND i.id = ANY($2::uuid[])`),
     company: byId<Company>(
-      `SELECT id AS key, id, external_id AS "externalId", name, industry FROM companies WHERE center_id = $1 AND id = ANY($2::uuid[])`,
+      `SELECT c.id AS key, ${COMPANY_COLUMNS} FROM companies c WHERE c.center_id = $1 AND c.id = ANY($2::uuid[])`,
     ),
     contact: byId<Contact>(
       `SELECT id AS key, id, external_id AS "externalId", name, title FROM contacts WHERE center_id = $1 AND id = ANY($2::uuid[])`,
     ),
     interactionsOfStudent: manyBy<Interaction>(
-      `${INTERACTION_COLUMNS.replace('i.id AS key', 'i.student_id AS key')} AND i.student_id = ANY($2::uuid[])
+      `${INTERACTIONS.replace('i.id AS key', 'i.student_id AS key')} AND i.student_id = ANY($2::uuid[])
        ORDER BY i.occurred_at DESC, i.id`,
     ),
     followUpsOfStudent: manyBy<FollowUp>(
@@ -64,9 +71,9 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
        ORDER BY f.sent_at DESC, f.id`,
     ),
     openGapsOfStudent: manyBy<Gap>(
-      `SELECT x."studentId" AS key, x.* FROM (${OPEN_GAPS_SQL}) x`,
-      [now, null, null],
-      (row) => ({ ...row, urgency: urgencyAt(row, now) as Gap['urgency'] }),
+      `SELECT x."studentId" AS key, x.* FROM (${OPEN_GAPS}) x ORDER BY x."overdueAt", x.id`,
+      [now],
+      (row) => withUrgency(row, now),
     ),
     resolvedGapsOfStudent: manyBy<ResolvedGap>(
       `SELECT g.student_id AS key, g.id, g.interaction_id AS "interactionId", g.purpose, g.state,
@@ -84,8 +91,40 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-const INTERACTION_COLUMNS = `
-  SELECT i.id AS key, i.id, i.external_id AS "externalId", i.kind, i.occurred_at AS "occurredAt",
-         i.ended_at AS "endedAt", i.outcome, i.result_expected_by AS "resultExpectedBy", i.notes,
-         i.company_id AS "companyId", i.contact_ids AS "contactIds"
-  FROM interactions i WHERE i.center_id = $1 AND i.deleted_at IS NULL`;
+/**
+ * A batch loader by id that also holds the rows a root query already returned (`prime`). Those resolve at
+ * once, as values: graphql-js then completes the field without a promise, which for a page of 100 students
+ * with their gaps, interactions and companies is most of the work of resolving it.
+ */
+export class RowLoader<T> {
+  private readonly primed = new Map<string, T>();
+
+  constructor(private readonly batch: DataLoader<string, T | null>) {}
+
+  prime(id: string, row: T): void {
+    this.primed.set(id, row);
+  }
+
+  /** The row: at once when primed, else batched with the other loads of the same tick. */
+  get(id: string): T | null | Promise<T | null> {
+    return this.primed.get(id) ?? this.batch.load(id);
+  }
+
+  getMany(ids: readonly string[]): Promise<(T | null | Error)[]> {
+    return this.batch.loadMany(ids);
+  }
+}
+
+const INTERACTIONS = `SELECT i.id AS key, ${INTERACTION_COLUMNS} FROM interactions i WHERE i.center_id = $1 AND i.deleted_at IS NULL`;
+const OPEN_GAPS = openGapsSql({
+  center: '$1',
+  students: 'g.student_id = ANY($2::uuid[])',
+  at: '$3',
+  urgencies: 'NULL',
+  kinds: 'NULL',
+});
+
+/** A gap row with its urgency at `now`. */
+export function withUrgency(row: Omit<Gap, 'urgency'>, now: Date): Gap {
+  return { ...row, urgency: urgencyAt(row, now) as Gap['urgency'] };
+}

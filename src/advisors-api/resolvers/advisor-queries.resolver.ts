@@ -29,7 +29,7 @@ export class AdvisorQueriesResolver {
     @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100.' }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<StudentGapConnection> {
-    return this.queries.studentsMissingFollowUps(ctx.viewer, filter, first, after, ctx.now);
+    return this.queries.studentsMissingFollowUps(ctx.viewer, ctx.loaders, filter, first, after, ctx.now);
   }
 
   @Query(() => Student, { nullable: true, description: 'Null when the student is not in your scope.' })
@@ -38,7 +38,7 @@ export class AdvisorQueriesResolver {
     @Args('externalId', { type: () => String }) externalId: string,
   ): Promise<Student | null> {
     const id = await this.queries.visibleStudentId(ctx.viewer, externalId);
-    return id ? ctx.loaders.student.load(id) : null;
+    return id ? ctx.loaders.student.get(id) : null;
   }
 
   @Query(() => FollowUpStats, { description: 'Follow-up figures for your scope and a date range.' })

@@ -1,49 +1,54 @@
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ResolveField, Resolver } from '@nestjs/graphql';
 import type { AdvisorContext } from '../advisor-context.js';
 import { Advisor, Company, Contact, FollowUp, Interaction, Student } from '../models/directory.model.js';
 import { Gap, Reminder, ResolvedGap, StudentGaps } from '../models/gap.model.js';
 import { AdvisorFollowUpFigures } from '../models/stats.model.js';
 
 // Nested relations, each through a per-request DataLoader (see queries/loaders.ts): no N+1, and every
-// loader is scoped like the root queries.
+// loader is scoped like the root queries. The methods take GraphQL's plain (parent, args, context) instead
+// of @Parent()/@Context(): without parameter decorators Nest calls them directly rather than through its
+// per-call context and pipes, which a page of 100 students with their gaps would run thousands of times.
+
+/** A relation's row, or null where it is gone (GraphQL reports a null non-null field as an error). */
+type Resolved<T> = T | null | Promise<T | null>;
 
 @Resolver(() => StudentGaps)
 export class StudentGapsResolver {
   @ResolveField(() => Student)
-  async student(@Parent() parent: StudentGaps, @Context() ctx: AdvisorContext): Promise<Student> {
-    return (await ctx.loaders.student.load(parent.studentId))!;
+  student(parent: StudentGaps, _args: unknown, ctx: AdvisorContext): Resolved<Student> {
+    return ctx.loaders.student.get(parent.studentId);
   }
 }
 
 @Resolver(() => Student)
 export class StudentResolver {
   @ResolveField(() => Advisor, { nullable: true })
-  advisor(@Parent() student: Student, @Context() ctx: AdvisorContext): Promise<Advisor | null> | null {
-    return student.advisorId ? ctx.loaders.advisor.load(student.advisorId) : null;
+  advisor(student: Student, _args: unknown, ctx: AdvisorContext): Resolved<Advisor> {
+    return student.advisorId ? ctx.loaders.advisor.get(student.advisorId) : null;
   }
 
   @ResolveField(() => [Interaction], { description: 'Newest first.' })
-  interactions(@Parent() student: Student, @Context() ctx: AdvisorContext): Promise<Interaction[]> {
+  interactions(student: Student, _args: unknown, ctx: AdvisorContext): Promise<Interaction[]> {
     return ctx.loaders.interactionsOfStudent.load(student.id);
   }
 
   @ResolveField(() => [FollowUp], { description: 'Newest first.' })
-  followUps(@Parent() student: Student, @Context() ctx: AdvisorContext): Promise<FollowUp[]> {
+  followUps(student: Student, _args: unknown, ctx: AdvisorContext): Promise<FollowUp[]> {
     return ctx.loaders.followUpsOfStudent.load(student.id);
   }
 
   @ResolveField(() => [Gap], { description: 'Open gaps, most urgent first.' })
-  gaps(@Parent() student: Student, @Context() ctx: AdvisorContext): Promise<Gap[]> {
+  gaps(student: Student, _args: unknown, ctx: AdvisorContext): Promise<Gap[]> {
     return ctx.loaders.openGapsOfStudent.load(student.id);
   }
 
   @ResolveField(() => [ResolvedGap], { description: 'Gaps no longer open, newest first.' })
-  resolvedGaps(@Parent() student: Student, @Context() ctx: AdvisorContext): Promise<ResolvedGap[]> {
+  resolvedGaps(student: Student, _args: unknown, ctx: AdvisorContext): Promise<ResolvedGap[]> {
     return ctx.loaders.resolvedGapsOfStudent.load(student.id);
   }
 
   @ResolveField(() => [Reminder], { description: 'Newest first, each with its why.' })
-  reminders(@Parent() student: Student, @Context() ctx: AdvisorContext): Promise<Reminder[]> {
+  reminders(student: Student, _args: unknown, ctx: AdvisorContext): Promise<Reminder[]> {
     return ctx.loaders.remindersOfStudent.load(student.id);
   }
 }
@@ -51,29 +56,29 @@ export class StudentResolver {
 @Resolver(() => Gap)
 export class GapResolver {
   @ResolveField(() => Interaction)
-  async interaction(@Parent() gap: Gap, @Context() ctx: AdvisorContext): Promise<Interaction> {
-    return (await ctx.loaders.interaction.load(gap.interactionId))!;
+  interaction(gap: Gap, _args: unknown, ctx: AdvisorContext): Resolved<Interaction> {
+    return ctx.loaders.interaction.get(gap.interactionId);
   }
 }
 
 @Resolver(() => ResolvedGap)
 export class ResolvedGapResolver {
   @ResolveField(() => Interaction, { nullable: true, description: 'Null once the interaction was deleted.' })
-  interaction(@Parent() gap: ResolvedGap, @Context() ctx: AdvisorContext): Promise<Interaction | null> {
-    return ctx.loaders.interaction.load(gap.interactionId);
+  interaction(gap: ResolvedGap, _args: unknown, ctx: AdvisorContext): Resolved<Interaction> {
+    return ctx.loaders.interaction.get(gap.interactionId);
   }
 }
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
   @ResolveField(() => Company)
-  async company(@Parent() interaction: Interaction, @Context() ctx: AdvisorContext): Promise<Company> {
-    return (await ctx.loaders.company.load(interaction.companyId))!;
+  company(interaction: Interaction, _args: unknown, ctx: AdvisorContext): Resolved<Company> {
+    return ctx.loaders.company.get(interaction.companyId);
   }
 
   @ResolveField(() => [Contact], { description: 'The contacts the student met, as named by the company.' })
-  async contacts(@Parent() interaction: Interaction, @Context() ctx: AdvisorContext): Promise<Contact[]> {
-    const contacts = await ctx.loaders.contact.loadMany(interaction.contactIds);
+  async contacts(interaction: Interaction, _args: unknown, ctx: AdvisorContext): Promise<Contact[]> {
+    const contacts = await ctx.loaders.contact.getMany(interaction.contactIds);
     return contacts.filter((c): c is Contact => c !== null && !(c instanceof Error));
   }
 }
@@ -81,7 +86,7 @@ export class InteractionResolver {
 @Resolver(() => AdvisorFollowUpFigures)
 export class AdvisorFiguresResolver {
   @ResolveField(() => Advisor)
-  async advisor(@Parent() figures: AdvisorFollowUpFigures, @Context() ctx: AdvisorContext): Promise<Advisor> {
-    return (await ctx.loaders.advisor.load(figures.advisorId))!;
+  advisor(figures: AdvisorFollowUpFigures, _args: unknown, ctx: AdvisorContext): Resolved<Advisor> {
+    return ctx.loaders.advisor.get(figures.advisorId);
   }
 }
