@@ -1,5 +1,11 @@
 import { caseloadCondition } from '../auth/viewer.js';
-import { ADVISOR_COLUMNS, COMPANY_COLUMNS, INTERACTION_COLUMNS, openGapsSql, STUDENT_COLUMNS } from './row-columns.sql.js';
+import {
+  ADVISOR_COLUMNS,
+  COMPANY_COLUMNS,
+  INTERACTION_COLUMNS,
+  openGapsSql,
+  STUDENT_COLUMNS,
+} from './row-columns.sql.js';
 
 /** The student and gap conditions every gap of the snapshot must meet; `g` is the gap, `s` its student. */
 const MATCHING = `

@@ -11,7 +11,15 @@ export const INTERACTION_COLUMNS = `i.id, i.external_id AS "externalId", i.kind,
   i.ended_at AS "endedAt", i.outcome, i.result_expected_by AS "resultExpectedBy", i.notes,
   i.company_id AS "companyId", i.contact_ids AS "contactIds"`;
 
-const TIMESTAMP_FIELDS = ['occurredAt', 'endedAt', 'idealBy', 'overdueAt', 'snoozedUntil', 'lastRemindedAt', 'nextReminderAt'];
+const TIMESTAMP_FIELDS = [
+  'occurredAt',
+  'endedAt',
+  'idealBy',
+  'overdueAt',
+  'snoozedUntil',
+  'lastRemindedAt',
+  'nextReminderAt',
+];
 
 /** Rows a query returns as JSON carry their timestamps as text: this turns those fields back into Dates. */
 export function reviveDates<T extends object>(row: T): T {
@@ -26,7 +34,13 @@ export function reviveDates<T extends object>(row: T): T {
  * `center`, `at` (the urgency instant), `urgencies` and `kinds` (text[], null: any) are parameters. Shared by
  * the page of studentsMissingFollowUps and Student.gaps.
  */
-export function openGapsSql(p: { center: string; students: string; at: string; urgencies: string; kinds: string }) {
+export function openGapsSql(p: {
+  center: string;
+  students: string;
+  at: string;
+  urgencies: string;
+  kinds: string;
+}) {
   return `
 SELECT g.id, g.student_id AS "studentId", g.interaction_id AS "interactionId", g.purpose,
        g.ideal_by AS "idealBy", g.overdue_at AS "overdueAt", g.snoozed_until AS "snoozedUntil",
