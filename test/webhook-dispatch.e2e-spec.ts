@@ -152,7 +152,9 @@ describe('reminder dispatch to a real webhook receiver', () => {
       expect.objectContaining({
         status: 'SUCCEEDED',
         webhookId: `msg_${due.id}`,
-        attempts: [expect.objectContaining({ statusCode: 200 })],
+        attempts: [
+          expect.objectContaining({ statusCode: 200, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) }),
+        ],
       }),
     ]);
     const gaps = await t.http.get('/v1/students/stu-1/gaps').set(center.auth).expect(200);

@@ -9,6 +9,7 @@ import {
   toPage,
   type Page,
 } from '../common/pagination.js';
+import { isoUtc } from '../database/sql.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import type { DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
 
@@ -16,7 +17,7 @@ const SELECT = `
   SELECT d.id, d.endpoint_id AS "endpointId", d.event_type AS "eventType", d.message_id AS "webhookId", d.reminder_id AS "reminderId",
          d.status, d.attempts AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status_code AS "lastStatusCode",
          d.last_error AS "lastError", d.created_at AS "createdAt", d.finished_at AS "finishedAt",
-         coalesce((SELECT json_agg(json_build_object('at', a.attempted_at, 'statusCode', a.status_code, 'latencyMs', a.latency_ms, 'error', a.error)
+         coalesce((SELECT json_agg(json_build_object('at', ${isoUtc('a.attempted_at')}, 'statusCode', a.status_code, 'latencyMs', a.latency_ms, 'error', a.error)
                                    ORDER BY a.id) FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS attempts
   FROM webhook_deliveries d WHERE d.center_id = $1`;
 
