@@ -288,6 +288,70 @@ describe('dispatch and delivery recovery', () => {
     await sent(reminder);
   });
 
+  it('a reminder with two endpoints is SENT when the two successes are recorded at the same time', async () => {
+    await t.http
+      .post('/v1/webhook-endpoints')
+      .set(center.auth)
+      .send({ url, eventTypes: ['followup.reminder'] })
+      .expect(201);
+    const reminder = await plannedThenDue('stu-1');
+    await t.app.get(DispatchService).dispatchDue();
+    await received(2);
+    await sent(reminder);
+    // Both deliveries at a second attempt in flight; the first's endpoint failing, so recording its success
+    // also updates the endpoint's row, which the other client below holds.
+    const deliveries = await db.query<(Omit<ClaimedDelivery, 'claimed_until'> & { claimed_until: Date })[]>(
+      `WITH reset AS (
+         UPDATE webhook_deliveries SET status = 'PENDING', finished_at = NULL, attempts = 2,
+           claimed_until = now() + interval '1 minute'
+         WHERE reminder_id = $1 RETURNING *
+       )
+       SELECT d.id, d.endpoint_id, d.message_id, d.payload::text AS body, d.reminder_id, d.attempts, d.claimed_until,
+              e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
+       FROM reset d JOIN webhook_endpoints e ON e.id = d.endpoint_id ORDER BY d.id`,
+      [reminder],
+    );
+    await db.query(`UPDATE reminders SET status = 'SCHEDULED', sent_at = NULL WHERE id = $1`, [reminder]);
+    await db.query(`UPDATE webhook_endpoints SET failing_since = now() WHERE id = $1`, [
+      deliveries[0].endpoint_id,
+    ]);
+    const waitingOnLocks = async () =>
+      (
+        await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      )[0].n;
+    const delivery = t.app.get(DeliveryService);
+    const other = new pg.Client({ connectionString: app.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR UPDATE`, [
+        deliveries[0].endpoint_id,
+      ]);
+      // The first success waits for the endpoint's row in the middle of its recording; the second is recorded
+      // meanwhile (or, with the reminder locked by the first, waits for it).
+      const first = delivery.deliver([deliveries[0]]);
+      await eventually(
+        async () => ((await waitingOnLocks()) >= 1 ? true : undefined),
+        10000,
+        'the first to wait',
+      );
+      let secondDone = false;
+      const second = delivery.deliver([deliveries[1]]).then(() => (secondDone = true));
+      await eventually(
+        async () => (secondDone || (await waitingOnLocks()) >= 2 ? true : undefined),
+        10000,
+        'the second to be recorded or to wait',
+      );
+      await other.query('COMMIT');
+      await Promise.all([first, second]);
+    } finally {
+      await other.end();
+    }
+    expect(await reminderStatus(reminder)).toBe('SENT');
+  });
+
   const thankYouNudges = async (student: string) =>
     (
       await db.query<{ n: string }[]>(

@@ -153,7 +153,10 @@ describe('reminder dispatch to a real webhook receiver', () => {
         status: 'SUCCEEDED',
         webhookId: `msg_${due.id}`,
         attempts: [
-          expect.objectContaining({ statusCode: 200, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) }),
+          expect.objectContaining({
+            statusCode: 200,
+            at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+          }),
         ],
       }),
     ]);

@@ -180,8 +180,15 @@ export class DeliveryService {
    */
   private async recordSuccesses(outcomes: Outcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const sent = await transactionWithRetry(this.dataSource, (manager) =>
-      manager.query<{ scheduled_at: Date }[]>(
+    const reminderIds = [...new Set(outcomes.map((o) => o.delivery.reminder_id).filter((id) => id !== null))];
+    const sent = await transactionWithRetry(this.dataSource, async (manager) => {
+      // Whether a reminder is SENT depends on all its deliveries. Two transactions recording the successes of
+      // two of them at once would each see the other's as still pending, and neither would mark it SENT: the
+      // reminders' row locks (in id order, against deadlocks) make the second wait and then see the first.
+      await manager.query(`SELECT 1 FROM reminders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+        reminderIds,
+      ]);
+      return manager.query<{ scheduled_at: Date }[]>(
         `WITH outcome AS (
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::int[]) AS o(id, attempted_at, status_code, latency_ms, attempt)
          ), attempts AS (
@@ -211,8 +218,8 @@ export class DeliveryService {
           outcomes.map((o) => o.result.latencyMs),
           outcomes.map((o) => o.delivery.attempts),
         ],
-      ),
-    );
+      );
+    });
     const now = Date.now();
     for (const reminder of sent) {
       this.metrics.reminderTransitions.inc({ state: 'SENT' });
