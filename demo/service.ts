@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { Step } from '../src/cli/progress.js';
 import { KNOWN_ENV_VARS } from '../src/config/env.schema.js';
 
@@ -56,11 +57,12 @@ export function startDemoService(dataDir: string): DemoService {
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../src/main.js')], {
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is only there to close when the demo dies, however it dies: the service then stops.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Its own process group: a Ctrl-C in the terminal reaches the demo only, which then stops the service in
     // order (jobs, pools, then PostgreSQL). Otherwise PostgreSQL would get the SIGINT too and quit under it.
     detached: true,
-  });
+  }) as ChildProcessByStdio<null, Readable, Readable>;
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   const exited = new Promise<number | string>((resolve) =>

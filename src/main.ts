@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   logger.info({ port: address.port, role: config.role }, `listening on http://localhost:${address.port}`);
 
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
+  const shutdown = (signal: NodeJS.Signals | 'disconnect') => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new requests, waiting for running jobs');
@@ -61,6 +61,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Started with an IPC channel (as `npm run demo` starts it): when the parent goes away, even killed
+  // outright, the channel closes and we stop as on SIGTERM rather than run on unattended.
+  if (process.send) process.once('disconnect', () => shutdown('disconnect'));
 }
 
 main().catch((error: unknown) => {
