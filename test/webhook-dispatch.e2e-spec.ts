@@ -210,9 +210,10 @@ describe('reminder dispatch to a real webhook receiver', () => {
     expect(new Set(requests.map((r) => r.body)).size).toBe(1);
     const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
     expect(gaps[1]).toBeGreaterThanOrEqual(250); // the second retry waits ~300 ms (5 min scaled)
+    // The receiver has answered the fourth request; the service records it a moment later.
+    await eventually(async () => ((await reminder()).status === 'SENT' ? true : undefined), 10000, 'SENT');
     const [delivery] = (await t.http.get('/v1/webhook-deliveries').set(center.auth).expect(200)).body.items;
     expect(delivery.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 503, 302, 200]);
-    await eventually(async () => ((await reminder()).status === 'SENT' ? true : undefined), 10000, 'SENT');
 
     await t.http.post(`/v1/webhook-deliveries/${delivery.id}/redeliver`).set(center.auth).expect(200);
     const again = await received(5);
