@@ -2,6 +2,11 @@ import { DateTime } from 'luxon';
 import { DELIVERY_WINDOW } from './policy.js';
 import { studentZone } from './zones.js';
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const mod = (n: number, m: number) => ((n % m) + m) % m;
+
 export interface Placement {
   at: DateTime;
   /** Set when the instant moved out of quiet hours. */
@@ -20,16 +25,17 @@ export function placeInDeliveryWindow(
   deadline: DateTime,
   notBefore: DateTime,
 ): Placement {
-  const local = instant.setZone(studentZone(zone));
-  // Most nudges fall in daytime: decide that from the local wall clock alone (zone offsets are costly in luxon).
-  const atEndExactly =
-    local.hour === DELIVERY_WINDOW.endHour &&
-    local.minute === 0 &&
-    local.second === 0 &&
-    local.millisecond === 0;
-  if ((local.hour >= DELIVERY_WINDOW.startHour && local.hour < DELIVERY_WINDOW.endHour) || atEndExactly) {
+  const tz = studentZone(zone);
+  // Most nudges fall in daytime: decide that from the local wall clock alone, in millisecond arithmetic on
+  // the zone's (cached) offset, without building a luxon DateTime in the zone.
+  const utcMs = instant.toMillis();
+  const localMsOfDay = mod(utcMs + tz.offset(utcMs) * MINUTE_MS, DAY_MS);
+  const localHour = Math.floor(localMsOfDay / HOUR_MS);
+  const atEndExactly = localMsOfDay === DELIVERY_WINDOW.endHour * HOUR_MS;
+  if ((localHour >= DELIVERY_WINDOW.startHour && localHour < DELIVERY_WINDOW.endHour) || atEndExactly) {
     return { at: instant.toUTC(), shift: null };
   }
+  const local = instant.setZone(tz);
   const start = local.set({ hour: DELIVERY_WINDOW.startHour, minute: 0, second: 0, millisecond: 0 });
   const end = local.set({ hour: DELIVERY_WINDOW.endHour, minute: 0, second: 0, millisecond: 0 });
 

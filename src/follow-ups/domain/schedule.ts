@@ -3,9 +3,13 @@ import type { StudentFacts } from './facts.js';
 import type { PlannedGap } from './gaps.js';
 import { MIN_REMINDER_SPACING } from './policy.js';
 
-const SPACING_MS = MIN_REMINDER_SPACING.as('milliseconds');
 import { placeInDeliveryWindow, type Placement } from './quiet-hours.js';
 import { stableId } from './stable-id.js';
+
+const SPACING_MS = MIN_REMINDER_SPACING.as('milliseconds');
+
+/** `at` + the minimum spacing, in millisecond arithmetic (luxon's plus() builds a Duration on every call). */
+const afterSpacing = (at: DateTime) => DateTime.fromMillis(at.toMillis() + SPACING_MS, { zone: at.zone });
 
 export interface ReminderItem {
   gapId: string;
@@ -86,7 +90,7 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
 
   const reminders: PlannedReminder[] = [];
   let notBefore: DateTime | null = facts.lastRemindedAt
-    ? DateTime.fromJSDate(facts.lastRemindedAt, { zone: 'utc' }).plus(SPACING_MS)
+    ? afterSpacing(DateTime.fromJSDate(facts.lastRemindedAt, { zone: 'utc' }))
     : null;
   let current: {
     at: DateTime;
@@ -99,14 +103,14 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
     if (!current) return;
     const kept = current.members.filter((m) => current!.at <= m.gap.staleAfter);
     if (kept.length) reminders.push(toReminder(facts, kept, current.at, current.placement, current.spacing));
-    notBefore = current.at.plus(SPACING_MS);
+    notBefore = afterSpacing(current.at);
     current = null;
   };
 
   for (const candidate of candidates) {
     if (
       current &&
-      candidate.placement.at < current.at.plus(SPACING_MS) &&
+      candidate.placement.at < afterSpacing(current.at) &&
       candidate.gap.opensAt <= current.at &&
       candidate.notBefore <= current.at // a snoozed gap never rides along on an earlier reminder
     ) {
@@ -117,7 +121,7 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       };
       continue;
     }
-    const boundary = current ? current.at.plus(SPACING_MS) : notBefore;
+    const boundary = current ? afterSpacing(current.at) : notBefore;
     close();
     let placement = candidate.placement;
     let spacing: ReminderWhy['spacing'] = { decision: 'none', detail: 'no other reminder within 4 hours' };
