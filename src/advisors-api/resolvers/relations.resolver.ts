@@ -7,7 +7,7 @@ import { AdvisorFollowUpFigures } from '../models/stats.model.js';
 // Nested relations, each through a per-request DataLoader (see queries/loaders.ts): no N+1, and every
 // loader is scoped like the root queries. The methods take GraphQL's plain (parent, args, context) instead
 // of @Parent()/@Context(): without parameter decorators Nest calls them directly rather than through its
-// per-call context and pipes, which a page of 100 students with their gaps would run thousands of times.
+// per-call context and pipes, which a page of 100 students with their gaps would run hundreds of times.
 
 /** A relation's row, or null where it is gone (GraphQL reports a null non-null field as an error). */
 type Resolved<T> = T | null | Promise<T | null>;
