@@ -422,25 +422,15 @@ async function main(): Promise<void> {
       return result;
     };
 
-    const typical = advisor(TYPICAL_ADVISOR);
-    const big = advisor(BIG_ADVISOR);
-    const typicalToken = await advisorToken(TYPICAL_ADVISOR);
-    const bigToken = await advisorToken(BIG_ADVISOR);
+    /** An advisor's first page, as that advisor. */
+    const advisorPage1 = async (externalId: string, label: string) => {
+      const { id, caseload } = advisor(externalId);
+      const token = await advisorToken(externalId);
+      return run(`${label} (${caseload} students), page 1`, token, id, null, caseload);
+    };
     const cases: Record<string, CaseResult> = {};
-    cases.typicalAdvisor = await run(
-      `typical advisor (${typical.caseload} students), page 1`,
-      typicalToken,
-      typical.id,
-      null,
-      typical.caseload,
-    );
-    cases.bigAdvisor = await run(
-      `big advisor (${big.caseload} students), page 1`,
-      bigToken,
-      big.id,
-      null,
-      big.caseload,
-    );
+    cases.typicalAdvisor = await advisorPage1(TYPICAL_ADVISOR, 'typical advisor');
+    cases.bigAdvisor = await advisorPage1(BIG_ADVISOR, 'big advisor');
     cases.directorPage1 = await run('director, page 1', apiKey, null, null, counts.students);
     step(`director: walking ${DIRECTOR_PAGE - 1} pages for the cursor of page ${DIRECTOR_PAGE}`);
     let cursor: string | null = null;
@@ -464,7 +454,7 @@ async function main(): Promise<void> {
       );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
-    const typicalPlan = await explain(typical.id);
+    const typicalPlan = await explain(advisor(TYPICAL_ADVISOR).id);
     const directorPlan = await explain(null);
 
     const ratios = {

@@ -112,14 +112,22 @@ describe('npm run demo', () => {
     expect(processesOn(dir)).toEqual([]);
   }, 90_000);
 
-  it('stops the service and its PostgreSQL on Ctrl-C (SIGINT)', async () => {
-    demo = spawnBuilt('demo/demo.js', {}, ['--dir', dir, '--timeout', '45']);
+  /** The demo without --once, once it is waiting for Ctrl-C. */
+  const interactiveDemo = async (): Promise<ServerProcess> => {
+    const started = spawnBuilt('demo/demo.js', {}, ['--dir', dir, '--timeout', '45']);
+    demo = started; // stopped after the test even if it never gets ready
     const deadline = Date.now() + 60_000;
-    while (!demo.stdout.some((l) => l.includes('Press Ctrl-C'))) {
-      if (demo.child.exitCode !== null) throw new Error(`demo exited early:\n${demo.stderr.join('\n')}`);
+    while (!started.stdout.some((l) => l.includes('Press Ctrl-C'))) {
+      if (started.child.exitCode !== null)
+        throw new Error(`demo exited early:\n${started.stderr.join('\n')}`);
       if (Date.now() > deadline) throw new Error('the demo did not get ready within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    return started;
+  };
+
+  it('stops the service and its PostgreSQL on Ctrl-C (SIGINT)', async () => {
+    demo = await interactiveDemo();
     expect(demo.stdout.join('\n')).toContain('studentsMissingFollowUps');
     expect(demo.stdout.join('\n')).toMatch(/export ADVISOR_TOKEN='ey/);
     expect(processesOn(dir).length).toBeGreaterThan(0);
@@ -131,13 +139,7 @@ describe('npm run demo', () => {
   }, 90_000);
 
   it('leaves nothing running when the demo itself is killed outright (SIGKILL)', async () => {
-    demo = spawnBuilt('demo/demo.js', {}, ['--dir', dir, '--timeout', '45']);
-    const deadline = Date.now() + 60_000;
-    while (!demo.stdout.some((l) => l.includes('Press Ctrl-C'))) {
-      if (demo.child.exitCode !== null) throw new Error(`demo exited early:\n${demo.stderr.join('\n')}`);
-      if (Date.now() > deadline) throw new Error('the demo did not get ready within 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    demo = await interactiveDemo();
     expect(processesOn(dir).length).toBeGreaterThan(0);
 
     demo.child.kill('SIGKILL'); // no handler runs: the service notices its IPC channel close and stops itself

@@ -6,9 +6,9 @@ import { DELIVERY_JOBS, QUEUES } from '../src/jobs/queue-names.js';
 import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery.service.js';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
-import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
-import { startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
-import { createCenter, eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { studentBody } from './helpers/fixtures.js';
+import { dispatchCenter, startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
+import { eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
@@ -35,19 +35,7 @@ describe('dispatch and delivery recovery', () => {
     receiver.received.length = 0;
     receiver.script = [];
     receiver.hold = null;
-    center = await createCenter(t);
-    await t.http
-      .post('/v1/webhook-endpoints')
-      .set(center.auth)
-      .send({ url, eventTypes: ['followup.reminder'] })
-      .expect(201);
-    await t.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
-    await t.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
-    await t.http
-      .put('/v1/companies/cmp-1/contacts/ct-1')
-      .set(center.auth)
-      .send({ ...contactBody, name: '山田', title: '人事部' })
-      .expect(201);
+    ({ center } = await dispatchCenter(t, url));
   });
   afterAll(async () => {
     await app.stop();

@@ -5,9 +5,9 @@ import { EscalationService } from '../src/reminders/escalation.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
-import { advisorBody, companyBody, contactBody, studentBody } from './helpers/fixtures.js';
-import { startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
-import { createCenter, eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { advisorBody, studentBody } from './helpers/fixtures.js';
+import { dispatchCenter, startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
+import { eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
@@ -31,25 +31,14 @@ describe('reminder dispatch to a real webhook receiver', () => {
   beforeEach(async () => {
     receiver.received.length = 0;
     receiver.script = [];
-    center = await createCenter(t);
-    const endpoint = await t.http
-      .post('/v1/webhook-endpoints')
-      .set(center.auth)
-      .send({ url, eventTypes: ['followup.reminder'] })
-      .expect(201);
-    secret = endpoint.body.secret;
-    endpointId = endpoint.body.id;
-    await t.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
+    let endpoint: { id: string; secret: string };
+    ({ center, endpoint } = await dispatchCenter(t, url));
+    secret = endpoint.secret;
+    endpointId = endpoint.id;
     await t.http
       .put('/v1/students/stu-1')
       .set(center.auth)
       .send({ ...studentBody(), timezone: middayZone() })
-      .expect(201);
-    await t.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
-    await t.http
-      .put('/v1/companies/cmp-1/contacts/ct-1')
-      .set(center.auth)
-      .send({ ...contactBody, name: '山田', title: '人事部' })
       .expect(201);
   });
   afterAll(async () => {

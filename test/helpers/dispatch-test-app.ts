@@ -1,4 +1,5 @@
-import { startTestApp, type TestApp } from './test-app.js';
+import { advisorBody, companyBody, contactBody } from './fixtures.js';
+import { createCenter, startTestApp, type TestApp, type TestCenter } from './test-app.js';
 
 export interface DispatchTestApp {
   t: TestApp;
@@ -22,4 +23,28 @@ export async function startDispatchTestApp(): Promise<DispatchTestApp> {
     },
   });
   return { t, databaseUrl: t.runtime.databaseUrl, stop: () => t.close() };
+}
+
+/**
+ * A new center whose endpoint at `url` subscribes to reminders, with advisor adv-1 and company cmp-1 with
+ * its contact ct-1 (山田, 人事部): what every dispatch test starts from.
+ */
+export async function dispatchCenter(
+  t: TestApp,
+  url: string,
+): Promise<{ center: TestCenter; endpoint: { id: string; secret: string } }> {
+  const center = await createCenter(t);
+  const endpoint = await t.http
+    .post('/v1/webhook-endpoints')
+    .set(center.auth)
+    .send({ url, eventTypes: ['followup.reminder'] })
+    .expect(201);
+  await t.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
+  await t.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
+  await t.http
+    .put('/v1/companies/cmp-1/contacts/ct-1')
+    .set(center.auth)
+    .send({ ...contactBody, name: '山田', title: '人事部' })
+    .expect(201);
+  return { center, endpoint: endpoint.body as { id: string; secret: string } };
 }
