@@ -91,16 +91,19 @@ describe('dispatch and delivery recovery', () => {
         [id],
       )
       .then(([row]) => (row.n === 1 ? true : undefined));
-  /** The reminder's delivery as the dispatcher hands it to DeliveryService.deliver, for a chosen attempt. */
-  const claimedDelivery = async (reminderId: string, attempts: number, claimedForMs: number) => {
-    const [row] = await db.query<Omit<ClaimedDelivery, 'attempts' | 'claimed_until'>[]>(
+  /** The reminder's deliveries as the dispatcher hands them to DeliveryService.deliver, for a chosen attempt. */
+  const claimedDeliveries = async (reminderId: string, attempts: number, claimedForMs: number) => {
+    const rows = await db.query<Omit<ClaimedDelivery, 'attempts' | 'claimed_until'>[]>(
       `SELECT d.id, d.endpoint_id, d.message_id, d.payload::text AS body, d.reminder_id,
               e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
-       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.reminder_id = $1`,
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.reminder_id = $1
+       ORDER BY d.id`,
       [reminderId],
     );
-    return { ...row, attempts, claimed_until: new Date(Date.now() + claimedForMs) };
+    return rows.map((row) => ({ ...row, attempts, claimed_until: new Date(Date.now() + claimedForMs) }));
   };
+  const claimedDelivery = async (reminderId: string, attempts: number, claimedForMs: number) =>
+    (await claimedDeliveries(reminderId, attempts, claimedForMs))[0];
   const deliveryRow = async (reminderId: string) =>
     (
       await db.query<{ status: string; attempts: number; claimed_until: Date | null }[]>(
@@ -288,17 +291,13 @@ describe('dispatch and delivery recovery', () => {
     await sent(reminder);
     // Both deliveries at a second attempt in flight; the first's endpoint failing, so recording its success
     // also updates the endpoint's row, which the other client below holds.
-    const deliveries = await db.query<(Omit<ClaimedDelivery, 'claimed_until'> & { claimed_until: Date })[]>(
-      `WITH reset AS (
-         UPDATE webhook_deliveries SET status = 'PENDING', finished_at = NULL, attempts = 2,
-           claimed_until = now() + interval '1 minute'
-         WHERE reminder_id = $1 RETURNING *
-       )
-       SELECT d.id, d.endpoint_id, d.message_id, d.payload::text AS body, d.reminder_id, d.attempts, d.claimed_until,
-              e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
-       FROM reset d JOIN webhook_endpoints e ON e.id = d.endpoint_id ORDER BY d.id`,
+    await db.query(
+      `UPDATE webhook_deliveries SET status = 'PENDING', finished_at = NULL, attempts = 2,
+         claimed_until = now() + interval '1 minute'
+       WHERE reminder_id = $1`,
       [reminder],
     );
+    const deliveries = await claimedDeliveries(reminder, 2, 60_000);
     await db.query(`UPDATE reminders SET status = 'SCHEDULED', sent_at = NULL WHERE id = $1`, [reminder]);
     await db.query(`UPDATE webhook_endpoints SET failing_since = now() WHERE id = $1`, [
       deliveries[0].endpoint_id,
