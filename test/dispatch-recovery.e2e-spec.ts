@@ -7,7 +7,7 @@ import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { studentBody } from './helpers/fixtures.js';
-import { dispatchCenter, startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
+import { dispatchCenter, startDispatchTestApp } from './helpers/dispatch-test-app.js';
 import { eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -23,12 +23,10 @@ describe('dispatch and delivery recovery', () => {
   let t: TestApp;
   let db: DataSource;
   let center: TestCenter;
-  let app: DispatchTestApp;
 
   beforeAll(async () => {
     url = await receiver.start();
-    app = await startDispatchTestApp();
-    t = app.t;
+    t = await startDispatchTestApp();
     db = t.app.get(DataSource);
   });
   beforeEach(async () => {
@@ -38,7 +36,7 @@ describe('dispatch and delivery recovery', () => {
     ({ center } = await dispatchCenter(t, url));
   });
   afterAll(async () => {
-    await app.stop();
+    await t.close();
     await receiver.stop();
   });
 
@@ -223,7 +221,7 @@ describe('dispatch and delivery recovery', () => {
     const locked = await plannedThenDue('stu-2');
     let answer!: () => void;
     receiver.hold = new Promise((resolve) => (answer = resolve));
-    const other = new pg.Client({ connectionString: app.databaseUrl });
+    const other = new pg.Client({ connectionString: t.runtime.databaseUrl });
     await other.connect();
     const drains: Promise<number>[] = [];
     try {
@@ -259,7 +257,7 @@ describe('dispatch and delivery recovery', () => {
   it('the blocking claim pass gives up on a row a long transaction holds and leaves it to a later pass', async () => {
     const dispatcher = t.app.get(DispatchService);
     const reminder = await plannedThenDue('stu-1');
-    const other = new pg.Client({ connectionString: app.databaseUrl });
+    const other = new pg.Client({ connectionString: t.runtime.databaseUrl });
     await other.connect();
     let claimedMeanwhile: number | undefined;
     try {
@@ -309,7 +307,7 @@ describe('dispatch and delivery recovery', () => {
         )
       )[0].n;
     const delivery = t.app.get(DeliveryService);
-    const other = new pg.Client({ connectionString: app.databaseUrl });
+    const other = new pg.Client({ connectionString: t.runtime.databaseUrl });
     await other.connect();
     try {
       await other.query('BEGIN');

@@ -6,7 +6,7 @@ import { SweepService } from '../src/reminders/sweep.service.js';
 import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, studentBody } from './helpers/fixtures.js';
-import { dispatchCenter, startDispatchTestApp, type DispatchTestApp } from './helpers/dispatch-test-app.js';
+import { dispatchCenter, startDispatchTestApp } from './helpers/dispatch-test-app.js';
 import { eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -21,12 +21,10 @@ describe('reminder dispatch to a real webhook receiver', () => {
   let center: TestCenter;
   let secret: string;
   let endpointId: string;
-  let app: DispatchTestApp;
 
   beforeAll(async () => {
     url = await receiver.start();
-    app = await startDispatchTestApp();
-    t = app.t;
+    t = await startDispatchTestApp();
   });
   beforeEach(async () => {
     receiver.received.length = 0;
@@ -42,7 +40,7 @@ describe('reminder dispatch to a real webhook receiver', () => {
       .expect(201);
   });
   afterAll(async () => {
-    await app.stop();
+    await t.close();
     await receiver.stop();
   });
 
