@@ -51,4 +51,39 @@ describe('advisor API limits shared across processes, and production hardening',
     const dev = await graphql(first, center.apiKey, '{ studentsMissingFollowUp { totalCount } }');
     expect(JSON.stringify(dev.errors)).toMatch(/Did you mean/);
   });
+
+  it('leases points of a large budget a few at a time, and two processes together never admit more than it', async () => {
+    // A budget of 200 a minute: each process takes 2 points (1 %) from the shared counter at a time.
+    const budget = 200;
+    const env = {
+      GRAPHQL_RATE_LIMIT_PER_MINUTE: String(budget),
+      ADVISOR_JWT_SECRET: 'limits-test-'.repeat(4),
+    };
+    const [a, b] = await Promise.all([
+      startTestApp({ role: 'api', env }),
+      startTestApp({ role: 'api', env }),
+    ]);
+    try {
+      const leaseCenter = await createCenter(a);
+      await a.http.put('/v1/advisors/adv-1').set(leaseCenter.auth).send(advisorBody).expect(201);
+      const token = await advisorToken(a, { sub: 'adv-1', center: leaseCenter.id, role: 'advisor' });
+      let admitted = 0;
+      const refusedBy = new Set<TestApp>();
+      for (let i = 0; refusedBy.size < 2 && i < budget * 2; i++) {
+        const app = i % 3 === 0 ? b : a; // uneven, so the two processes' leases run out at different times
+        const { status } = await graphql(app, token, '{ apiVersion }');
+        if (status === 200) admitted++;
+        else {
+          expect(status).toBe(429);
+          refusedBy.add(app);
+        }
+      }
+      expect(refusedBy.size).toBe(2);
+      // Never more than the budget; at most the other process's unused lease (2 points) less.
+      expect(admitted).toBeLessThanOrEqual(budget);
+      expect(admitted).toBeGreaterThanOrEqual(budget - 2);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
