@@ -8,7 +8,8 @@
  * missingFollowUpsParams, same viewer and cursor; the one statement a request sends) executed directly through
  * `pg`. It prints p50/p95 of both,
  * the targets, `EXPLAIN (ANALYZE, BUFFERS)` of the hot query and the SQL statements per request (from
- * `db_statements_total`). The last line of output is one JSON object with every figure.
+ * `db_statements_total`), and the stack's floor: the smallest GraphQL request (`{ apiVersion }`) against
+ * `SELECT 1`, timed the same way. The last line of output is one JSON object with every figure.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
@@ -368,6 +369,28 @@ async function main(): Promise<void> {
       return Number(/^db_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
     };
 
+    /** Times two requests alternately, one at a time: on a shared machine both see the same background load. */
+    const alternate = async (
+      label: string,
+      iterations: number,
+      first: () => Promise<unknown>,
+      second: () => Promise<unknown>,
+    ): Promise<[Timing, Timing]> => {
+      const progress = new Progress(label, iterations);
+      const firstMs: number[] = [];
+      const secondMs: number[] = [];
+      for (let i = 0; i < iterations; i++) {
+        let started = performance.now();
+        await first();
+        firstMs.push(performance.now() - started);
+        started = performance.now();
+        await second();
+        secondMs.push(performance.now() - started);
+        progress.update(i + 1);
+      }
+      return [timing(firstMs), timing(secondMs)];
+    };
+
     const run = async (
       label: string,
       token: string,
@@ -396,25 +419,18 @@ async function main(): Promise<void> {
         page.edges.length !== Math.min(PAGE, page.totalCount)
       )
         throw new Error(`${label}: GraphQL and SQL disagree (${page.totalCount} vs ${baseline.total})`);
-      // Alternating, one request at a time: on a shared machine both sides see the same background load.
-      const progress = new Progress(label, iterations);
-      const graphqlMs: number[] = [];
-      const sqlMs: number[] = [];
-      for (let i = 0; i < iterations; i++) {
-        let started = performance.now();
-        await graphql(token, after);
-        graphqlMs.push(performance.now() - started);
-        started = performance.now();
-        await sql(caseloadOf, after);
-        sqlMs.push(performance.now() - started);
-        progress.update(i + 1);
-      }
+      const [graphqlTiming, sqlTiming] = await alternate(
+        label,
+        iterations,
+        () => graphql(token, after),
+        () => sql(caseloadOf, after),
+      );
       const result = {
         caseload,
         totalCount: page.totalCount,
         iterations,
-        graphql: timing(graphqlMs),
-        sql: timing(sqlMs),
+        graphql: graphqlTiming,
+        sql: sqlTiming,
         graphqlVsSqlP95: 0,
         statementsPerRequest,
       };
@@ -428,6 +444,22 @@ async function main(): Promise<void> {
       const token = await advisorToken(externalId);
       return run(`${label} (${caseload} students), page 1`, token, id, null, caseload);
     };
+    // What HTTP, Nest and Apollo cost by themselves: the smallest GraphQL request (one scalar, no statement)
+    // against the smallest statement, timed the same way.
+    const floorToken = await advisorToken(TYPICAL_ADVISOR);
+    const apiVersion = async () => {
+      const response = await post(floorToken, JSON.stringify({ query: '{ apiVersion }' }));
+      if (response.status !== 200) throw new Error(`GraphQL ${response.status}: ${response.text}`);
+    };
+    for (let i = 0; i < 50; i++) await apiVersion(); // warm-up: the service has only just started
+    const [floorGraphql, floorSql] = await alternate(
+      'floor: { apiVersion } vs SELECT 1',
+      200,
+      apiVersion,
+      () => db.query('SELECT 1'),
+    );
+    const floor = { graphqlApiVersion: floorGraphql, sqlSelect1: floorSql };
+
     const cases: Record<string, CaseResult> = {};
     cases.typicalAdvisor = await advisorPage1(TYPICAL_ADVISOR, 'typical advisor');
     cases.bigAdvisor = await advisorPage1(BIG_ADVISOR, 'big advisor');
@@ -492,6 +524,10 @@ async function main(): Promise<void> {
           `${`${c.graphqlVsSqlP95} (${met(c.graphqlVsSqlP95 <= 1.5)})`.padStart(15)} | ${c.statementsPerRequest}`,
       );
     }
+    console.log(
+      `floor (no statement): GraphQL { apiVersion } ${floor.graphqlApiVersion.p50Ms} / ${floor.graphqlApiVersion.p95Ms} ms, ` +
+        `SELECT 1 through pg ${floor.sqlSelect1.p50Ms} / ${floor.sqlSelect1.p95Ms} ms (p50 / p95)`,
+    );
     const notMet = Object.entries(targets.graphqlVsSqlP95.met).filter(([, ok]) => !ok);
     console.log(
       `target GraphQL p95 ≤ 1.5× SQL p95: ${notMet.length ? `NOT met for ${notMet.map(([k]) => k).join(', ')}` : 'met for every case'}`,
@@ -505,7 +541,7 @@ async function main(): Promise<void> {
     console.log(
       `target typical advisor p95 < 25 ms: ${cases.typicalAdvisor.graphql.p95Ms} ms — ${met(targets.typicalAdvisorP95Ms.met)}`,
     );
-    console.log(JSON.stringify({ ...counts, seedSeconds, cases, ratios, targets }));
+    console.log(JSON.stringify({ ...counts, seedSeconds, floor, cases, ratios, targets }));
   } finally {
     for (const step of cleanup) await step().catch(() => undefined);
   }
