@@ -58,6 +58,40 @@ describe('portal directory and interactions over REST (real database)', () => {
     });
   });
 
+  it('refuses text holding U+0000 (PostgreSQL cannot store it) with a 400 naming the field; a bulk item fails alone', async () => {
+    const refused = await put('/v1/companies/cmp-1', {
+      ...companyBody,
+      name: '株式会社\u0000サンプル',
+    }).expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([
+      { path: 'name', message: 'must not contain the NUL character (U+0000)' },
+    ]);
+    await get('/v1/companies/cmp-1').expect(404);
+    await put('/v1/advisors/adv-1', advisorBody).expect(201);
+    await put('/v1/students/stu-1', { ...studentBody(), name: 'a\u0000' }).expect(400);
+    const bulk = await t.http
+      .post('/v1/companies/bulk')
+      .set(center.auth)
+      .send({
+        items: [
+          { externalId: 'cmp-2', name: 'x', industry: 'IT\u0000' },
+          { externalId: 'cmp-3', name: 'ok' },
+        ],
+      })
+      .expect(200);
+    expect(bulk.body.results[0]).toMatchObject({
+      externalId: 'cmp-2',
+      status: 'error',
+      error: {
+        status: 400,
+        errors: [{ path: 'industry', message: 'must not contain the NUL character (U+0000)' }],
+      },
+    });
+    expect(bulk.body.results[1]).toEqual({ externalId: 'cmp-3', status: 'created' });
+    await get('/v1/companies/cmp-2').expect(404);
+  });
+
   it('links a student to an advisor by externalId, moves them by upsert, and 422s an unknown advisor', async () => {
     await put('/v1/advisors/adv-1', advisorBody).expect(201);
     await put('/v1/advisors/adv-2', { ...advisorBody, name: '鈴木 一郎' }).expect(201);

@@ -20,20 +20,34 @@ const VALID: Record<string, Record<string, unknown>> = {
 };
 const BULK = ['/v1/advisors', '/v1/students', '/v1/companies', '/v1/interactions', '/v1/follow-ups'];
 
-/** Any JSON value, or a valid body with one field replaced by anything, or an extra field. */
+/** JSON whose strings may hold control characters, U+0000 included (PostgreSQL text cannot store it). */
+const anyJson = fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'binary-ascii' }));
+
+/**
+ * Any JSON value, or a valid body with one field replaced by anything, or an extra field, or a valid body with
+ * a control character in one field's text.
+ */
 const nearlyValid = (collection: string) =>
   fc.oneof(
-    fc.jsonValue(),
+    anyJson,
     fc
       .record({
         field: fc.constantFrom(...Object.keys(VALID[collection]), 'extra', 'externalId'),
-        value: fc.jsonValue(),
+        value: anyJson,
       })
       .map(({ field, value }) => ({
         ...VALID[collection],
         [field]: value,
       })),
     fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue(), { maxKeys: 6 }),
+    fc
+      .record({
+        field: fc.constantFrom(...Object.keys(VALID[collection])),
+        value: fc
+          .tuple(fc.string(), fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f'), fc.string())
+          .map((parts) => parts.join('')),
+      })
+      .map(({ field, value }) => ({ ...VALID[collection], [field]: value })),
   );
 
 const request = fc.oneof(

@@ -15,6 +15,7 @@ import { AdvisorAuthService } from './auth/advisor-auth.service.js';
 import { RateLimitService } from './auth/rate-limit.service.js';
 import { formatGraphqlError } from './graphql-errors.js';
 import { HARDENING_RULES } from './graphql-hardening.js';
+import { nulFreeStringLiterals, nulFreeVariables } from './nul-characters.js';
 import { AdvisorActionsService } from './queries/advisor-actions.service.js';
 import { AdvisorQueriesService } from './queries/advisor-queries.service.js';
 import { FollowUpStatsService } from './queries/follow-up-stats.service.js';
@@ -56,8 +57,8 @@ export class AdvisorsApiModule {
             allowBatchedHttpRequests: false,
             // Answers are per viewer and never cached; Apollo's cache-control plugin, on by default, would
             // still run a hook on every field resolved.
-            plugins: [ApolloServerPluginCacheControlDisabled()],
-            validationRules: HARDENING_RULES,
+            plugins: [ApolloServerPluginCacheControlDisabled(), nulFreeVariables],
+            validationRules: [...HARDENING_RULES, nulFreeStringLiterals],
             formatError: formatGraphqlError(new Logger('GraphQL')),
             context: async ({ req }: { req: Request & { id?: string } }): Promise<AdvisorContext> => {
               const viewer = await auth.authenticate(req.headers.authorization, req.id ?? null);

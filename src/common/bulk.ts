@@ -2,12 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ClassConstructor } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, validateSync } from 'class-validator';
 import { AppError, UnprocessableError, ValidationFailedError } from './app-error.js';
+import { nulCharacterErrors } from './nul-characters.js';
 import { toProblem, type ProblemDetails } from './problem-details.filter.js';
 import { flattenValidationErrors } from './validation.js';
 
 export const MAX_BULK_ITEMS = 1000;
 
 export class BulkRequest {
+  /** The items are checked one by one in runBulk, so that a bad item fails alone. */
+  static readonly validatesItemsOneByOne = true;
+
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
@@ -88,6 +92,8 @@ function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unk
       'Each item must be a JSON object.',
     );
   }
+  const nulCharacters = nulCharacterErrors(raw);
+  if (nulCharacters.length) return new ValidationFailedError(nulCharacters);
   const item = instanceOf(itemClass, raw as Record<string, unknown>);
   const errors = validateSync(item, {
     whitelist: true,

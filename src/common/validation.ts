@@ -1,5 +1,6 @@
-import { ValidationPipe, type Type, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
 import { ValidationFailedError, type FieldError } from './app-error.js';
+import { nulCharacterErrors } from './nul-characters.js';
 
 /** class-validator's nested errors → flat `{ path, message }` entries, e.g. `items[2].email`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -25,9 +26,30 @@ function stripPropertyName(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
+const TEXT_INPUT = new Set<ArgumentMetadata['type']>(['body', 'query', 'param']);
+
+/** class-validator's pipe, refusing first any string that holds U+0000 (PostgreSQL text cannot store it). */
+class EdgeValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only what came in as JSON or URL text: other parameters (a GraphQL context, a custom decorator's value)
+    // are objects of our own, and GraphQL input is checked by its own rule (advisors-api/nul-characters.ts).
+    if (TEXT_INPUT.has(metadata.type)) {
+      // A bulk body's items are checked one by one by its handler (BulkRequest), so a bad item fails alone.
+      const itemsLater =
+        (metadata.metatype as { validatesItemsOneByOne?: boolean } | undefined)?.validatesItemsOneByOne ===
+        true;
+      const checked =
+        itemsLater && value !== null && typeof value === 'object' ? { ...value, items: undefined } : value;
+      const errors = nulCharacterErrors(checked, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (errors.length) throw new ValidationFailedError(errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Validate once at the edge: unknown fields are 400, types are transformed, every problem is listed. */
 export function createValidationPipe(expectedType?: Type<unknown>): ValidationPipe {
-  return new ValidationPipe({
+  return new EdgeValidationPipe({
     expectedType,
     whitelist: true,
     forbidNonWhitelisted: true,
