@@ -134,3 +134,116 @@ describe('malformed input (property-based)', () => {
     expect(accepted).toBeGreaterThan(0); // the generator also reaches the write path
   });
 });
+
+/** The routes the bodies above do not reach, each with an `:id` filled from `text`. */
+const OTHER_ROUTES = [
+  ['get', '/v1/advisors/:id'],
+  ['get', '/v1/students/:id'],
+  ['get', '/v1/students/:id/gaps'],
+  ['get', '/v1/interactions/:id'],
+  ['get', '/v1/follow-ups/:id'],
+  ['get', '/v1/companies/:id/contacts/:id'],
+  ['get', '/v1/reminders'],
+  ['get', '/v1/policies'],
+  ['get', '/v1/api-keys'],
+  ['get', '/v1/webhook-endpoints/:id'],
+  ['get', '/v1/webhook-deliveries'],
+  ['get', '/v1/webhook-deliveries/:id'],
+  ['get', '/v1/centers/:id/recompute'],
+  ['get', '/v1/students'],
+  ['get', '/v1/interactions'],
+  ['post', '/v1/webhook-endpoints'],
+  ['put', '/v1/webhook-endpoints/:id'],
+  ['delete', '/v1/webhook-endpoints/:id'],
+  ['post', '/v1/webhook-endpoints/:id/rotate-secret'],
+  ['post', '/v1/webhook-deliveries/:id/redeliver'],
+  ['put', '/v1/policies/:id'],
+  ['post', '/v1/api-keys'],
+  ['delete', '/v1/api-keys/:id'],
+  ['post', '/v1/centers/:id/recompute'],
+  ['post', '/v1/centers'],
+  ['delete', '/v1/interactions/:id'],
+] as const;
+
+const text = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: 'binary-ascii', maxLength: 10 }),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    '1e9',
+    '501',
+    'SENT',
+    'FAILED',
+    'INTERVIEW',
+    'x'.repeat(300),
+    'int-1',
+    '%',
+    '..',
+  ),
+  fc.constant('00000000-0000-0000-0000-000000000000'),
+);
+const queryString = fc.dictionary(
+  fc.constantFrom('limit', 'cursor', 'status', 'studentExternalId', 'kind', 'limit[]', 'status[]', 'extra'),
+  text,
+  { maxKeys: 3 },
+);
+const otherBody = fc.oneof(
+  fc.jsonValue({ stringUnit: 'binary-ascii' }),
+  fc.record(
+    {
+      url: fc.oneof(
+        text,
+        fc.constantFrom('https://example.com/hook', 'http://127.0.0.1:1/x', 'https://0x7f.1/'),
+      ),
+      events: fc.oneof(fc.array(text, { maxLength: 2 }), fc.constant(['followup.reminder'])),
+      description: text,
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      firstNudgeAfter: fc.oneof(text, fc.integer()),
+      idealWithin: text,
+      overdueAfter: text,
+      checkIns: fc.jsonValue(),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record({ name: text, timezone: text, label: text }, { requiredKeys: [] }),
+);
+
+describe('malformed input on the other routes (property-based)', () => {
+  let t: TestApp;
+  let center: TestCenter;
+  beforeAll(async () => {
+    t = await startTestApp({ isolated: true });
+    center = await createCenter(t);
+    await seedDirectory(t, center);
+  });
+  afterAll(() => t.close());
+
+  it('never answers 5xx to odd ids, query parameters or bodies, as a center or as the admin', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...OTHER_ROUTES),
+        text,
+        queryString,
+        otherBody,
+        fc.boolean(),
+        async ([method, route], id, query, body, asAdmin) => {
+          const path = route.replaceAll(':id', encodeURIComponent(id) || 'x');
+          const auth = asAdmin ? `Bearer ${t.runtime.secrets.adminApiKey}` : center.auth.Authorization;
+          const call = t.http[method](path).set('Authorization', auth).query(query);
+          const response =
+            method === 'get' || method === 'delete'
+              ? await call
+              : await call.set('Content-Type', 'application/json').send(JSON.stringify(body) ?? 'null');
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+});
