@@ -33,14 +33,12 @@ class EdgeValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Only what came in as JSON or URL text: other parameters (a GraphQL context, a custom decorator's value)
     // are objects of our own, and GraphQL input is checked by its own rule (advisors-api/nul-characters.ts).
-    if (TEXT_INPUT.has(metadata.type)) {
-      // A bulk body's items are checked one by one by its handler (BulkRequest), so a bad item fails alone.
-      const itemsLater =
-        (metadata.metatype as { validatesItemsOneByOne?: boolean } | undefined)?.validatesItemsOneByOne ===
-        true;
-      const checked =
-        itemsLater && value !== null && typeof value === 'object' ? { ...value, items: undefined } : value;
-      const errors = nulCharacterErrors(checked, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    // A bulk body is left to its handler, which checks each item on its own so that a bad item fails alone.
+    const itemsLater =
+      (metadata.metatype as { validatesItemsOneByOne?: boolean } | undefined)?.validatesItemsOneByOne ===
+      true;
+    if (TEXT_INPUT.has(metadata.type) && !itemsLater) {
+      const errors = nulCharacterErrors(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
       if (errors.length) throw new ValidationFailedError(errors);
     }
     return super.transform(value, metadata);
