@@ -22,7 +22,7 @@ import { generateApiKey } from '../src/centers/api-key.secret.js';
 import { migrateDatabase } from '../src/database/migrate.js';
 import { createRootLogger } from '../src/logging/logger.js';
 import { createBenchDatabase } from './bench-database.js';
-import { startBenchServer } from './bench-server.js';
+import { startBareGraphqlServer, startBenchServer } from './bench-server.js';
 import { Progress, step } from './progress.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);
@@ -313,10 +313,10 @@ async function main(): Promise<void> {
     // (about 1 ms a request here) would be measured as the service's.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     cleanup.unshift(() => Promise.resolve(agent.destroy()));
-    const post = (token: string, body: string) =>
+    const post = (token: string, body: string, url = `${server.baseUrl}/graphql`) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
         const request = http.request(
-          `${server.baseUrl}/graphql`,
+          url,
           {
             method: 'POST',
             agent,
@@ -338,8 +338,12 @@ async function main(): Promise<void> {
         request.on('error', reject);
         request.end(body);
       });
-    const graphql = async (token: string, after: string | null): Promise<Page> => {
-      const response = await post(token, JSON.stringify({ query: QUERY, variables: { first: PAGE, after } }));
+    const graphql = async (token: string, after: string | null, url?: string): Promise<Page> => {
+      const response = await post(
+        token,
+        JSON.stringify({ query: QUERY, variables: { first: PAGE, after } }),
+        url,
+      );
       const body = JSON.parse(response.text) as {
         data?: { studentsMissingFollowUps: Page };
         errors?: unknown[];
@@ -468,6 +472,32 @@ async function main(): Promise<void> {
       counts.students,
     );
 
+    // The typical advisor's page again, served by the bare reference server (bare-graphql-server.ts): what is
+    // left of the overhead without Express, Nest, Apollo and the service's cross-cutting features.
+    const typical = advisor(TYPICAL_ADVISOR);
+    const bareServer = await startBareGraphqlServer(database.url, {
+      centerId,
+      caseloadOf: typical.id,
+      actor: `advisor:${TYPICAL_ADVISOR}`,
+    });
+    cleanup.unshift(() => bareServer.stop());
+    const bareGraphql = () => graphql('', null, `${bareServer.baseUrl}/graphql`);
+    for (let i = 0; i < 5; i++) await bareGraphql();
+    if ((await bareGraphql()).totalCount !== cases.typicalAdvisor.totalCount)
+      throw new Error('the bare reference server and the service disagree');
+    const [bareGraphqlTiming, bareSqlTiming] = await alternate(
+      'typical advisor, bare node:http + graphql-js',
+      cases.typicalAdvisor.iterations,
+      bareGraphql,
+      () => sql(typical.id, null),
+    );
+    await bareServer.stop();
+    const bare = {
+      graphql: bareGraphqlTiming,
+      sql: bareSqlTiming,
+      graphqlVsSqlP95: round2(bareGraphqlTiming.p95Ms / bareSqlTiming.p95Ms),
+    };
+
     // What HTTP, Nest and Apollo cost by themselves: the smallest GraphQL request (one scalar, no statement)
     // against the smallest statement, timed the same way; last, so its requests do not warm the service's
     // code for a shape the cases do not have.
@@ -534,6 +564,10 @@ async function main(): Promise<void> {
       `floor (no statement): GraphQL { apiVersion } ${floor.graphqlApiVersion.p50Ms} / ${floor.graphqlApiVersion.p95Ms} ms, ` +
         `SELECT 1 through pg ${floor.sqlSelect1.p50Ms} / ${floor.sqlSelect1.p95Ms} ms (p50 / p95)`,
     );
+    console.log(
+      `reference: typical advisor's page from a bare node:http + graphql-js server (bare-graphql-server.ts): ` +
+        `${bare.graphql.p50Ms} / ${bare.graphql.p95Ms} ms against SQL ${bare.sql.p50Ms} / ${bare.sql.p95Ms} ms, p95 ratio ${bare.graphqlVsSqlP95}`,
+    );
     const notMet = Object.entries(targets.graphqlVsSqlP95.met).filter(([, ok]) => !ok);
     console.log(
       `target GraphQL p95 ≤ 1.5× SQL p95: ${notMet.length ? `NOT met for ${notMet.map(([k]) => k).join(', ')}` : 'met for every case'}`,
@@ -547,7 +581,7 @@ async function main(): Promise<void> {
     console.log(
       `target typical advisor p95 < 25 ms: ${cases.typicalAdvisor.graphql.p95Ms} ms — ${met(targets.typicalAdvisorP95Ms.met)}`,
     );
-    console.log(JSON.stringify({ ...counts, seedSeconds, floor, cases, ratios, targets }));
+    console.log(JSON.stringify({ ...counts, seedSeconds, floor, bare, cases, ratios, targets }));
   } finally {
     for (const step of cleanup) await step().catch(() => undefined);
   }

@@ -16,48 +16,69 @@ export async function startBenchServer(
   databaseUrl: string,
   extraEnv: Record<string, string> = {},
 ): Promise<BenchServer> {
-  const port = await freePort();
   const adminKey = randomBytes(32).toString('base64url');
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the service to <dir> (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const child: ChildProcess = spawn(
-    process.execPath,
+  const server = await startProcess(
     [...profile, path.resolve(import.meta.dirname, '../src/main.js')],
+    '/health/ready',
     {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: process.env.REDIS_URL ?? '',
-        PROCESS_ROLE: 'api',
-        PORT: String(port),
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfu-bench-')),
-        ADMIN_API_KEY: adminKey,
-        ADVISOR_JWT_SECRET: randomBytes(32).toString('base64url'),
-        ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      PROCESS_ROLE: 'api',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfu-bench-')),
+      ADMIN_API_KEY: adminKey,
+      ADVISOR_JWT_SECRET: randomBytes(32).toString('base64url'),
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      ...extraEnv,
     },
   );
+  return { ...server, adminKey };
+}
+
+/** bare-graphql-server.js (see there) for one advisor's page. */
+export function startBareGraphqlServer(
+  databaseUrl: string,
+  viewer: { centerId: string; caseloadOf: string; actor: string },
+): Promise<Omit<BenchServer, 'adminKey'>> {
+  return startProcess([path.resolve(import.meta.dirname, 'bare-graphql-server.js')], '/', {
+    DATABASE_URL: databaseUrl,
+    BARE_CENTER: viewer.centerId,
+    BARE_CASELOAD: viewer.caseloadOf,
+    BARE_ACTOR: viewer.actor,
+  });
+}
+
+/** A Node.js process serving HTTP on a free port, once `readyPath` answers 2xx. */
+async function startProcess(
+  args: string[],
+  readyPath: string,
+  env: Record<string, string>,
+): Promise<Omit<BenchServer, 'adminKey'>> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await fetch(`${baseUrl}/health/ready`).then(
+    const ready = await fetch(`${baseUrl}${readyPath}`).then(
       (r) => r.ok,
       () => false,
     );
     if (ready) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the service did not become ready');
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`${args.at(-1)} did not become ready`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     baseUrl,
-    adminKey,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
