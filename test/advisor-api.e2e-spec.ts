@@ -175,6 +175,30 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       expect((await pageOf(advisor)).totalCount).toBe(2);
     });
 
+    it('answers the default page when first is null or left out (`first: Int = 20`, as SPEC 5.2 declares it)', async () => {
+      for (let n = 0; n < 21; n++) {
+        await student(`stu-d${n}`).expect(201);
+        await interaction(`int-d${n}`, `stu-d${n}`, hoursAgo(30 + n)).expect(201);
+      }
+      for (const variables of [{}, { first: null }]) {
+        const page = await pageOf(advisor, variables);
+        expect(page.totalCount).toBe(21);
+        expect(page.edges).toHaveLength(20);
+        expect(page.pageInfo.hasNextPage).toBe(true);
+      }
+      const literal = await graphql(
+        t,
+        advisor,
+        '{ studentsMissingFollowUps(first: null) { edges { cursor } } }',
+      );
+      expect(literal.errors).toBeUndefined();
+      expect(literal.data.studentsMissingFollowUps.edges).toHaveLength(20);
+      // The audit log's page size works the same way: the three pages above wrote 60 rows, null shows 50.
+      const log = await graphql(t, center.apiKey, '{ auditLog(first: null) { entries { id } } }');
+      expect(log.errors).toBeUndefined();
+      expect(log.data.auditLog.entries).toHaveLength(50);
+    });
+
     it('rejects a page size over 100 and a forged cursor as BAD_USER_INPUT', async () => {
       const cursor = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
       const forged = cursor(['x', 'y', 'z', 'w']);
@@ -232,6 +256,22 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       );
       expect(thankYous.length).toBeGreaterThan(0);
       expect(thankYous.filter((r) => r.status === 'SCHEDULED')).toEqual([]);
+    });
+
+    it('logFollowUp takes a null purpose, literal or variable, as its default THANK_YOU', async () => {
+      const log = `mutation($purpose: GapPurpose, $id: String) {
+        logFollowUp(input: { interactionExternalId: "int-1", channel: PHONE, sentAt: "${hoursAgo(1)}", purpose: $purpose, externalId: $id }) { purpose }
+      }`;
+      const byVariable = await graphql(t, advisor, log, { purpose: null, id: 'fu-null-variable' });
+      expect(byVariable.errors).toBeUndefined();
+      expect(byVariable.data.logFollowUp.purpose).toBe('THANK_YOU');
+      const byLiteral = await graphql(
+        t,
+        advisor,
+        `mutation { logFollowUp(input: { interactionExternalId: "int-1", channel: PHONE, sentAt: "${hoursAgo(1)}", purpose: null }) { purpose } }`,
+      );
+      expect(byLiteral.errors).toBeUndefined();
+      expect(byLiteral.data.logFollowUp.purpose).toBe('THANK_YOU');
     });
 
     it('dismissGap keeps the gap DISMISSED with its reason through later recomputes', async () => {

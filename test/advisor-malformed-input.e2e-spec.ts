@@ -1,4 +1,6 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import fc from 'fast-check';
+import { parse, validate } from 'graphql';
 import { DataSource } from 'typeorm';
 import { advisorToken, graphql } from './helpers/advisor-graphql.js';
 import { seedDirectory } from './helpers/fixtures.js';
@@ -10,24 +12,25 @@ const SENT = '"2026-11-26T10:00:00Z"';
 /** Every argument of the advisor API, each fed from a variable `$v` of its declared type. */
 const OPERATIONS = [
   'query($v: String!) { student(externalId: $v) { externalId } }',
-  'query($v: String) { auditLog(studentExternalId: $v) { edges { node { id } } } }',
-  'query($v: String) { auditLog(after: $v) { edges { node { id } } } }',
-  'query($v: Int!) { auditLog(first: $v) { edges { node { id } } } }',
+  'query($v: String) { auditLog(studentExternalId: $v) { entries { id } } }',
+  'query($v: String) { auditLog(after: $v) { entries { id } } }',
+  'query($v: Int) { auditLog(first: $v) { entries { id } } }',
   'query($v: String) { studentsMissingFollowUps(after: $v) { totalCount } }',
-  'query($v: Int!) { studentsMissingFollowUps(first: $v) { totalCount } }',
+  'query($v: Int) { studentsMissingFollowUps(first: $v) { totalCount } }',
   'query($v: MissingFollowUpsFilter) { studentsMissingFollowUps(filter: $v) { totalCount } }',
   'query($v: String) { studentsMissingFollowUps(filter: { advisorExternalId: $v }) { totalCount } }',
   'query($v: Int) { studentsMissingFollowUps(filter: { graduationYear: $v }) { totalCount } }',
   'query($v: FollowUpStatsFilter!) { followUpStats(filter: $v) { openGaps } }',
   'query($v: DateTime!) { followUpStats(filter: { from: $v, to: "2030-01-01T00:00:00Z" }) { openGaps } }',
-  `mutation($v: ID!) { dismissGap(id: $v, reason: "x") { gap { id } } }`,
-  `mutation($v: String!) { dismissGap(id: "${NO_GAP}", reason: $v) { gap { id } } }`,
-  `mutation($v: ID!) { snoozeGap(id: $v, until: ${SENT}) { gap { id } } }`,
-  `mutation($v: DateTime!) { snoozeGap(id: "${NO_GAP}", until: $v) { gap { id } } }`,
+  `mutation($v: ID!) { dismissGap(id: $v, reason: "x") { id } }`,
+  `mutation($v: String!) { dismissGap(id: "${NO_GAP}", reason: $v) { id } }`,
+  `mutation($v: ID!) { snoozeGap(id: $v, until: ${SENT}) { id } }`,
+  `mutation($v: DateTime!) { snoozeGap(id: "${NO_GAP}", until: $v) { id } }`,
   'mutation($v: LogFollowUpInput!) { logFollowUp(input: $v) { externalId } }',
   `mutation($v: String!) { logFollowUp(input: { interactionExternalId: $v, channel: EMAIL, sentAt: ${SENT} }) { externalId } }`,
   `mutation($v: String) { logFollowUp(input: { interactionExternalId: "int-1", note: $v, channel: EMAIL, sentAt: ${SENT} }) { externalId } }`,
   'mutation($v: DateTime!) { logFollowUp(input: { interactionExternalId: "int-1", channel: EMAIL, sentAt: $v }) { externalId } }',
+  `mutation($v: GapPurpose) { logFollowUp(input: { interactionExternalId: "int-1", channel: EMAIL, sentAt: ${SENT}, purpose: $v }) { externalId } }`,
 ];
 
 /** Text of every kind (control characters and U+0000 included), odd instants, huge and tiny numbers. */
@@ -88,6 +91,12 @@ describe('advisor API malformed input (property-based)', () => {
           .query(`SELECT count(*) AS n FROM follow_ups WHERE center_id = $1`, [center.id])
       )[0].n,
     );
+
+  it('feeds every argument: each operation above is a valid document for the served schema', () => {
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    for (const operation of OPERATIONS)
+      expect([operation, validate(schema, parse(operation))]).toEqual([operation, []]);
+  });
 
   it('never answers 5xx or INTERNAL_SERVER_ERROR, whatever an argument holds, as advisor or director', async () => {
     await fc.assert(

@@ -1,5 +1,11 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import {
+  isInputObjectType,
+  isNonNullType,
+  isObjectType,
+  lexicographicSortSchema,
+  printSchema,
+} from 'graphql';
 import { readFileSync } from 'node:fs';
 import { buildSchemaSdl } from '../src/advisors-api/schema-sdl.js';
 import { createCenter, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -85,6 +91,25 @@ describe('cross-cutting HTTP behaviour', () => {
     expect(await buildSchemaSdl()).toBe(committed);
     const served = t.app.get(GraphQLSchemaHost).schema;
     expect(`${printSchema(lexicographicSortSchema(served))}\n`).toBe(committed);
+  });
+
+  it('has no non-null argument or input field with a default value', () => {
+    // GraphQL lets a nullable variable into such a position (the default covers its absence), so an explicit
+    // null passes validation and fails only while executing: an INTERNAL_SERVER_ERROR instead of a 400.
+    const defaultedNonNull: string[] = [];
+    for (const type of Object.values(t.app.get(GraphQLSchemaHost).schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (isInputObjectType(type))
+        for (const field of Object.values(type.getFields()))
+          if (isNonNullType(field.type) && field.defaultValue !== undefined)
+            defaultedNonNull.push(`${type.name}.${field.name}`);
+      if (isObjectType(type))
+        for (const field of Object.values(type.getFields()))
+          for (const arg of field.args)
+            if (isNonNullType(arg.type) && arg.defaultValue !== undefined)
+              defaultedNonNull.push(`${type.name}.${field.name}(${arg.name})`);
+    }
+    expect(defaultedNonNull).toEqual([]);
   });
 
   it('never writes keys, secrets or e-mail addresses to the logs', async () => {

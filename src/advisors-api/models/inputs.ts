@@ -74,9 +74,16 @@ export class LogFollowUpInput {
   @IsStorableDate()
   sentAt!: Date;
 
-  @Field(() => GapPurpose, { defaultValue: GapPurpose.THANK_YOU })
+  // Nullable with a default, like every defaulted input here: a non-null one would let a nullable variable
+  // through validation and fail only while executing (see schema-defaults.spec.ts).
+  @Field(() => GapPurpose, {
+    nullable: true,
+    defaultValue: GapPurpose.THANK_YOU,
+    description: 'Null: THANK_YOU.',
+  })
+  @IsOptional()
   @IsEnum(GapPurpose)
-  purpose!: GapPurpose;
+  purpose?: GapPurpose | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()

@@ -8,6 +8,7 @@ import { FollowUpsService } from '../../interactions/follow-ups.service.js';
 import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import type { FollowUp } from '../models/directory.model.js';
 import type { LogFollowUpInput } from '../models/inputs.js';
+import { GapPurpose } from '../models/enums.js';
 
 /**
  * What advisors change, through the same domain services as REST (so gaps are recomputed in the same
@@ -39,7 +40,7 @@ export class AdvisorActionsService {
           interactionExternalId: input.interactionExternalId,
           channel: input.channel,
           sentAt: input.sentAt.toISOString(),
-          purpose: input.purpose,
+          purpose: input.purpose ?? GapPurpose.THANK_YOU,
           note: input.note ?? undefined,
         },
       ],

@@ -86,8 +86,8 @@ export class AdvisorQueriesService {
     for (const row of result.companies) loaders.company.prime(row.id, row);
     const hasNextPage = result.page.length > first;
     const page = result.page.slice(0, first);
-    // The page was chosen at the snapshot's instant, and its gaps were filtered at the same one, so a student
-    // on it always shows the gaps that put it there; their urgency is shown as of now.
+    // The snapshot chose the page's students; the gaps they show are the ones open now that match the filter
+    // (none, for a student whose gaps were all closed since the first page), with their urgency as of now.
     const gapsOf = new Map<string, Gap[]>(page.map((p) => [p.studentId, []]));
     for (const gap of result.gaps) gapsOf.get(gap.studentId)?.push(withUrgency(reviveDates(gap), now));
     const snapshot = { asOf: result.as_of, urgencyAt: cursor?.urgencyAt ?? now.toISOString() };

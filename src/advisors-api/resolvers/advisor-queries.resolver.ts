@@ -10,6 +10,20 @@ import { FollowUpStats } from '../models/stats.model.js';
 import { AdvisorQueriesService } from '../queries/advisor-queries.service.js';
 import { FollowUpStatsService } from '../queries/follow-up-stats.service.js';
 
+/**
+ * Page sizes as SPEC 5.2 declares them, `first: Int = 20`: nullable with a default, so a client may send
+ * null (or a nullable `$first` variable without a value) and get the default page.
+ */
+const pageSize = (defaultValue: number) =>
+  ({
+    type: () => Int,
+    nullable: true,
+    defaultValue,
+    description: `1 to 100; null: ${defaultValue}.`,
+  }) as const;
+const FIRST_20 = pageSize(20);
+const FIRST_50 = pageSize(50);
+
 @Resolver()
 export class AdvisorQueriesResolver {
   constructor(
@@ -26,10 +40,11 @@ export class AdvisorQueriesResolver {
     @Context() ctx: AdvisorContext,
     @Args('filter', { type: () => MissingFollowUpsFilter, nullable: true })
     filter: MissingFollowUpsFilter | null,
-    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Args('first', FIRST_20) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<StudentGapConnection> {
-    return this.queries.studentsMissingFollowUps(ctx.viewer, ctx.loaders, filter, first, after, ctx.now);
+    const size = first ?? FIRST_20.defaultValue;
+    return this.queries.studentsMissingFollowUps(ctx.viewer, ctx.loaders, filter, size, after, ctx.now);
   }
 
   @Query(() => Student, { nullable: true, description: 'Null when the student is not in your scope.' })
@@ -53,10 +68,11 @@ export class AdvisorQueriesResolver {
   async auditLog(
     @Context() ctx: AdvisorContext,
     @Args('studentExternalId', { type: () => String, nullable: true }) studentExternalId: string | null,
-    @Args('first', { type: () => Int, defaultValue: 50, description: '1 to 100.' }) first: number,
+    @Args('first', FIRST_50) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<AuditLogPage> {
     if (ctx.viewer.role !== 'director') throw forbidden('Only directors can read the audit log.');
-    return this.audit.page(ctx.viewer.centerId, { first, after, studentExternalId });
+    const size = first ?? FIRST_50.defaultValue;
+    return this.audit.page(ctx.viewer.centerId, { first: size, after, studentExternalId });
   }
 }
