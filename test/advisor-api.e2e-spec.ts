@@ -494,6 +494,16 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
       const requestId = `req-rest-${'x'.repeat(119)}`; // the longest id a caller may send: 128 characters
       await t.http.get('/v1/students/stu-1').set(center.auth).set('X-Request-Id', requestId).expect(200);
+      // What belongs to the student's record through REST: its interactions (one, and a page of them, which
+      // names stu-1 twice but is one read of it) and its reminders.
+      await interaction('int-2', 'stu-1', hoursAgo(5)).expect(201);
+      await t.http.get('/v1/interactions/int-1').set(center.auth).expect(200);
+      expect((await t.http.get('/v1/interactions').set(center.auth).expect(200)).body.items).toHaveLength(2);
+      const reminders = await t.http
+        .get('/v1/reminders?studentExternalId=stu-1')
+        .set(center.auth)
+        .expect(200);
+      expect(reminders.body.items.length).toBeGreaterThan(0);
       await graphql(t, advisor, '{ student(externalId: "stu-1") { name } }');
       await pageOf(advisor);
       const log = await graphql(
@@ -508,6 +518,9 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
           operation: 'graphql:studentsMissingFollowUps',
         }),
         expect.objectContaining({ actor: 'advisor:adv-1', role: 'advisor', operation: 'graphql:student' }),
+        expect.objectContaining({ role: 'portal', operation: 'rest:reminders.read' }),
+        expect.objectContaining({ role: 'portal', operation: 'rest:interactions.read' }),
+        expect.objectContaining({ role: 'portal', operation: 'rest:interactions.read' }),
         expect.objectContaining({ role: 'portal', operation: 'rest:students.read', requestId }),
       ]);
       expect(JSON.stringify(log.data)).not.toContain('山田'); // no personal values

@@ -13,11 +13,17 @@ import { AuditService } from './audit.service.js';
 
 const AUDIT_STUDENT_READS = 'audit:student-reads';
 
+/** Where a marked route's response names the students it shows. */
+type StudentsFrom =
+  | 'path' // the `externalId` path parameter
+  | 'response' // the resource's (or each `items[]` entry's) own `externalId`: students themselves
+  | 'response.studentExternalId'; // the resource's (or each item's) `studentExternalId`: a student's records
+
 /**
- * Marks REST routes whose GET responses show student records; the students read are taken from the
- * `externalId` path parameter when `from` is 'path', else from the response (`externalId` or `items[]`).
+ * Marks REST routes whose GET responses show student records (a student, or what belongs to one: gaps,
+ * interactions, reminders); one audit row is appended per student shown.
  */
-export const AuditsStudentReads = (operation: string, from: 'path' | 'response') =>
+export const AuditsStudentReads = (operation: string, from: StudentsFrom) =>
   SetMetadata(AUDIT_STUDENT_READS, { operation, from });
 
 /** Appends an audit row per student a marked GET route returned, before the response leaves. */
@@ -30,7 +36,7 @@ export class AuditStudentReadsInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const marked = this.reflector.getAllAndOverride<{ operation: string; from: 'path' | 'response' }>(
+    const marked = this.reflector.getAllAndOverride<{ operation: string; from: StudentsFrom }>(
       AUDIT_STUDENT_READS,
       [context.getHandler(), context.getClass()],
     );
@@ -40,7 +46,9 @@ export class AuditStudentReadsInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((body: unknown) => {
         const students =
-          marked.from === 'path' ? [String(request.params.externalId)] : studentsInResponse(body);
+          marked.from === 'path'
+            ? [String(request.params.externalId)]
+            : studentsInResponse(body, marked.from === 'response' ? 'externalId' : 'studentExternalId');
         const actor = {
           centerId: center.centerId,
           actor: `api-key:${center.apiKeyId}`,
@@ -53,8 +61,9 @@ export class AuditStudentReadsInterceptor implements NestInterceptor {
   }
 }
 
-function studentsInResponse(body: unknown): string[] {
-  const record = body as { externalId?: unknown; items?: { externalId?: unknown }[] } | null;
+function studentsInResponse(body: unknown, field: 'externalId' | 'studentExternalId'): string[] {
+  type Resource = Record<string, unknown> | null | undefined;
+  const record = body as (Resource & { items?: Resource[] }) | null;
   const resources = Array.isArray(record?.items) ? record.items : [record];
-  return resources.flatMap((r) => (typeof r?.externalId === 'string' ? [r.externalId] : []));
+  return resources.flatMap((r) => (typeof r?.[field] === 'string' ? [r[field]] : []));
 }

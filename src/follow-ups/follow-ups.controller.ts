@@ -43,6 +43,7 @@ export class FollowUpsController {
   }
 
   @Get('reminders')
+  @AuditsStudentReads('rest:reminders.read', 'response.studentExternalId')
   @ApiOkResponse({ type: ReminderPage, description: 'Reminders by scheduled time, with their items and why' })
   reminders(
     @CurrentCenter() center: CenterContext,

@@ -1,5 +1,6 @@
 import { Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiNoContentResponse } from '@nestjs/swagger';
+import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import { ResourceController } from '../common/resource.controller.js';
@@ -11,6 +12,8 @@ import {
 } from './interaction.dto.js';
 import { InteractionsService } from './interactions.service.js';
 
+// An interaction (its notes included) belongs to a student's record: GETs are audited per student shown.
+@AuditsStudentReads('rest:interactions.read', 'response.studentExternalId')
 export class InteractionsController extends ResourceController({
   path: 'v1/interactions',
   tag: 'interactions',
