@@ -223,6 +223,65 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     });
   });
 
+  it("lists a student's timeline newest first, and its open gaps most urgent first", async () => {
+    await student('stu-1').expect(201);
+    // Put out of order on purpose: neither insertion nor external id order is the expected one.
+    for (const [id, h] of [
+      ['int-b', 50],
+      ['int-a', 10],
+      ['int-d', 40],
+      ['int-c', 30],
+    ] as const)
+      await interaction(id, 'stu-1', hoursAgo(h)).expect(201);
+    await followUp('fu-a', 'int-b', hoursAgo(5)).expect(201);
+    await followUp('fu-b', 'int-c', hoursAgo(20)).expect(201);
+    const response = await graphql(
+      t,
+      advisor,
+      `
+        {
+          student(externalId: "stu-1") {
+            interactions {
+              externalId
+            }
+            followUps {
+              externalId
+            }
+            reminders {
+              scheduledAt
+            }
+            gaps {
+              overdueAt
+            }
+            resolvedGaps {
+              resolvedAt
+            }
+          }
+        }
+      `,
+    );
+    expect(response.errors).toBeUndefined();
+    const timeline = response.data.student;
+    expect(timeline.interactions.map((i: { externalId: string }) => i.externalId)).toEqual([
+      'int-a',
+      'int-c',
+      'int-d',
+      'int-b',
+    ]);
+    expect(timeline.followUps.map((f: { externalId: string }) => f.externalId)).toEqual(['fu-a', 'fu-b']);
+    const instants = (rows: Record<string, string>[], field: string) => rows.map((r) => Date.parse(r[field]));
+    const descending = (values: number[]) => values.every((v, i) => i === 0 || values[i - 1] >= v);
+    for (const [rows, field] of [
+      [timeline.reminders, 'scheduledAt'],
+      [timeline.resolvedGaps, 'resolvedAt'],
+    ] as const) {
+      expect(rows.length).toBeGreaterThan(1);
+      expect(descending(instants(rows, field))).toBe(true);
+    }
+    expect(timeline.gaps.length).toBeGreaterThan(1);
+    expect(descending(instants(timeline.gaps, 'overdueAt').reverse())).toBe(true);
+  });
+
   describe('mutations', () => {
     const gapOf = async (studentId: string) => (await restGaps(studentId))[0];
     type ReminderRow = {
@@ -459,6 +518,23 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       expect(batched.status).toBe(400);
     });
 
+    it('draws the limits exactly: depth 10 and 15 aliases pass, one more does not', async () => {
+      // Depth counts the fields on the deepest path: `student` and `n` more levels below it.
+      const depthErrors = async (levels: number) => {
+        const below = `${'a { '.repeat(levels - 2)}b${' }'.repeat(levels - 2)}`;
+        const response = await graphql(t, advisor, `{ student(externalId: "x") { ${below} } }`);
+        return (response.errors ?? []).filter((e) => /depth/i.test(e.message)).length;
+      };
+      expect(await depthErrors(10)).toBe(0);
+      expect(await depthErrors(11)).toBeGreaterThan(0);
+      const aliased = (n: number) =>
+        `{ ${Array.from({ length: n }, (_, i) => `v${i}: apiVersion`).join(' ')} }`;
+      const fifteen = await graphql(t, advisor, aliased(15));
+      expect(fifteen.errors).toBeUndefined();
+      expect(Object.keys(fifteen.data)).toHaveLength(15);
+      expect((await graphql(t, advisor, aliased(16))).status).toBe(400);
+    });
+
     it('never leaks internals: a bad argument type is a validation error, not a stack trace', async () => {
       const response = await graphql(
         t,
@@ -582,5 +658,19 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     // One statement for the page with its students, advisors, gaps, interactions and companies, one for the
     // contacts, and the one the /metrics scrape itself sends (its backlog gauge).
     expect(ten).toBe(3);
+
+    // Each student's whole timeline too: one more statement per relation, whatever the page size.
+    const timeline = `query($first: Int) { studentsMissingFollowUps(first: $first) { edges { node { student {
+      interactions { externalId company { name } } followUps { externalId } reminders { id }
+      resolvedGaps { id interaction { externalId } } } } } } }`;
+    const timelineCost = async (first: number) => {
+      const before = await statements();
+      const response = await graphql(t, advisor, timeline, { first });
+      expect(response.data.studentsMissingFollowUps.edges).toHaveLength(first);
+      return (await statements()) - before;
+    };
+    const tenTimelines = await timelineCost(10);
+    expect(await timelineCost(100)).toBe(tenTimelines);
+    expect(tenTimelines).toBeLessThanOrEqual(8);
   });
 });
