@@ -535,6 +535,33 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       expect((await graphql(t, advisor, aliased(16))).status).toBe(400);
     });
 
+    it('masks an unexpected failure as INTERNAL_SERVER_ERROR with a fixed message: no SQL, table or stack', async () => {
+      await student('stu-1').expect(201);
+      // A real database failure inside a nested resolver: the follow-ups table is briefly out of reach.
+      const client = new pg.Client({ connectionString: t.runtime.databaseUrl });
+      await client.connect();
+      try {
+        await client.query('ALTER TABLE follow_ups RENAME TO follow_ups_away');
+        const response = await graphql(
+          t,
+          advisor,
+          '{ student(externalId: "stu-1") { name followUps { note } } }',
+        );
+        expect(response.status).toBe(200);
+        expect(response.errors).toEqual([
+          {
+            message: 'Internal server error. It has been logged.',
+            path: ['student', 'followUps'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ]);
+        expect(JSON.stringify(response)).not.toMatch(/follow_ups|relation|SELECT|\.js:/);
+      } finally {
+        await client.query('ALTER TABLE follow_ups_away RENAME TO follow_ups');
+        await client.end();
+      }
+    });
+
     it('never leaks internals: a bad argument type is a validation error, not a stack trace', async () => {
       const response = await graphql(
         t,
