@@ -124,6 +124,7 @@ describe('malformed input (property-based)', () => {
         expect(response.status).toBeLessThan(500);
         if (response.status >= 400) {
           expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expectFieldErrorsOn400(response);
           expect(await snapshot()).toBe(before);
         } else {
           accepted++;
@@ -241,9 +242,20 @@ describe('malformed input on the other routes (property-based)', () => {
               ? await call
               : await call.set('Content-Type', 'application/json').send(JSON.stringify(body) ?? 'null');
           expect(response.status).toBeLessThan(500);
+          expectFieldErrorsOn400(response);
         },
       ),
       { numRuns: 600 },
     );
   });
 });
+
+/** SPEC 5.1: a 400 carries an `errors` array of `{ path, message }` (path '' for the request as a whole). */
+function expectFieldErrorsOn400(response: { status: number; body: { errors?: unknown } }): void {
+  if (response.status !== 400) return;
+  expect(response.body.errors).toEqual(
+    expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]),
+  );
+  for (const error of response.body.errors as object[])
+    expect(Object.keys(error).sort()).toEqual(['message', 'path']);
+}

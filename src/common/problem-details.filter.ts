@@ -42,6 +42,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function toProblem(exception: unknown): ProblemDetails {
+  const problem = toProblemWithoutFieldErrors(exception);
+  // SPEC 5.1: every 400 lists its errors. A problem with the request as a whole (e.g. a body that is not
+  // JSON) is one error whose path is empty: the body's root.
+  if (problem.status === 400 && !problem.errors?.length)
+    problem.errors = [{ path: '', message: problem.detail }];
+  return problem;
+}
+
+function toProblemWithoutFieldErrors(exception: unknown): ProblemDetails {
   if (exception instanceof AppError) {
     return {
       type: `/problems/${exception.code}`,
