@@ -221,25 +221,72 @@ describe('reminder dispatch to a real webhook receiver', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  it('disables an endpoint that has failed every delivery for 5 days', async () => {
-    receiver.script = [500];
-    // The endpoint has been failing since 6 days ago; one more failure is enough.
-    await t.app
-      .get(DataSource)
-      .query(`UPDATE webhook_endpoints SET failing_since = now() - interval '6 days' WHERE id = $1`, [
+  describe('an endpoint that has failed every delivery for 5 days', () => {
+    const db = () => t.app.get(DataSource);
+    const delivery = async () =>
+      (await t.http.get('/v1/webhook-deliveries').set(center.auth).expect(200)).body.items[0];
+    const endpoint = async () =>
+      (await t.http.get(`/v1/webhook-endpoints/${endpointId}`).set(center.auth).expect(200)).body;
+    beforeEach(async () => {
+      await db().query(
+        `UPDATE webhook_endpoints SET failing_since = now() - interval '6 days' WHERE id = $1`,
+        [endpointId],
+      );
+    });
+
+    it('still retries a new delivery along its schedule (SPEC 5.3: at least 24 hours)', async () => {
+      receiver.script = [500, 500];
+      await interviewHoursAgo(3);
+      await received(3);
+      await eventually(async () => ((await reminder()).status === 'SENT' ? true : undefined), 10000, 'SENT');
+      expect(await endpoint()).toMatchObject({ disabled: false });
+    });
+
+    it('is disabled when a delivery to it has used up its whole schedule', async () => {
+      receiver.script = Array<number>(10).fill(500);
+      await interviewHoursAgo(3);
+      await received(3); // the next attempt is 1.8 s away (scaled): as if the schedule had run until now
+      await db().query(`UPDATE webhook_deliveries SET attempts = 7 WHERE endpoint_id = $1 AND attempts = 3`, [
         endpointId,
       ]);
-    await interviewHoursAgo(3);
-    await received(1);
-    await eventually(
-      async () => ((await reminder()).status === 'FAILED' ? true : undefined),
-      10000,
-      'FAILED',
-    );
-    const endpoint = await t.http.get(`/v1/webhook-endpoints/${endpointId}`).set(center.auth).expect(200);
-    expect(endpoint.body).toMatchObject({
-      disabled: true,
-      disabledReason: 'every delivery failed for 5 days',
+      await eventually(
+        async () => ((await reminder()).status === 'FAILED' ? true : undefined),
+        10000,
+        'FAILED',
+      );
+      expect(await endpoint()).toMatchObject({
+        disabled: true,
+        disabledReason: 'every delivery failed for 5 days',
+      });
+      expect(receiver.received).toHaveLength(4);
+    });
+
+    it('once disabled, sends nothing more but fails no pending delivery before its schedule ends', async () => {
+      receiver.script = Array<number>(10).fill(500);
+      await interviewHoursAgo(3);
+      await received(3);
+      await db().query(
+        `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = 'every delivery failed for 5 days' WHERE id = $1`,
+        [endpointId],
+      );
+      const notSent = await eventually(
+        async () => {
+          const current = await delivery();
+          return current.attempts.length === 4 ? current : undefined;
+        },
+        10000,
+        'the fourth attempt',
+      );
+      expect(notSent).toMatchObject({
+        status: 'PENDING',
+        lastError: expect.stringMatching(/^not sent: the endpoint is disabled/),
+      });
+      expect(notSent.attempts[3]).toMatchObject({
+        statusCode: null,
+        error: expect.stringMatching(/^not sent/),
+      });
+      expect(receiver.received).toHaveLength(3);
+      expect((await reminder()).status).toBe('SCHEDULED');
     });
   });
 

@@ -15,8 +15,12 @@ import { postWebhook, TIMEOUT_MS, type SendResult } from './webhook-sender.js';
 
 /** Delay before each retry (about 27.5 hours in all), multiplied by WEBHOOK_RETRY_SCALE. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
-/** An endpoint that has failed every delivery for this long is disabled. */
+/**
+ * An endpoint that has failed every delivery for this long is disabled, once a delivery to it has used up its
+ * whole retry schedule: no delivery fails before its 24 hours of retries (SPEC 5.3) because of this rule.
+ */
 const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600 * 1000;
+const FAILING_TOO_LONG = 'every delivery failed for 5 days';
 /** A claimed attempt not finished within this is assumed lost (worker crash) and may be claimed again. */
 export const CLAIM_MS = 60_000;
 /** Webhook requests in flight at once from one process. */
@@ -95,7 +99,7 @@ export class DeliveryService {
     const successes = new GroupWriter<Outcome>((outcomes) => this.recordSuccesses(outcomes));
     const settled = await Promise.allSettled(
       deliveries.map(async (delivery) => {
-        if (delivery.disabled_at) return this.fail(delivery, null, 'the endpoint is disabled');
+        if (delivery.disabled_at) return this.toDisabledEndpoint(delivery);
         const outcome = await this.sending.run(() =>
           this.claimHolds(delivery) ? this.send(delivery, secrets) : Promise.resolve(null),
         );
@@ -108,6 +112,23 @@ export class DeliveryService {
     await successes.flushed();
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason; // left claimed: the sweep retries them once the claim expires
+  }
+
+  /**
+   * A delivery whose endpoint is disabled is not sent. After a 410 it fails at once (SPEC 5.3). An endpoint
+   * disabled for failing too long took a delivery's whole schedule to get there; the others still pending keep
+   * their own (attempts without a request), so none fails before its 24 hours.
+   */
+  private async toDisabledEndpoint(delivery: ClaimedDelivery): Promise<void> {
+    const [endpoint] = await this.dataSource.query<{ disabled_reason: string | null }[]>(
+      `SELECT disabled_reason FROM webhook_endpoints WHERE id = $1`,
+      [delivery.endpoint_id],
+    );
+    if (endpoint?.disabled_reason !== FAILING_TOO_LONG)
+      return this.fail(delivery, null, 'the endpoint is disabled');
+    const error = `not sent: the endpoint is disabled (${FAILING_TOO_LONG})`;
+    const result = { statusCode: null, retryAfterSeconds: null, error, latencyMs: 0 };
+    return this.recordFailure({ delivery, at: this.clock.now(), result });
   }
 
   /** The claim outlasts a whole request (its timeout), so no other attempt can be claimed while it is out. */
@@ -288,16 +309,17 @@ export class DeliveryService {
        ) SELECT * FROM marked`,
       [delivery.endpoint_id, now],
     );
-    if (endpoint && now.getTime() - endpoint.failing_since.getTime() > DISABLE_AFTER_FAILING_MS) {
-      await this.dataSource.query(
-        `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = 'every delivery failed for 5 days', updated_at = now() WHERE id = $1`,
-        [delivery.endpoint_id],
-      );
-      return this.fail(delivery, status, `${error}; the endpoint failed for 5 days and is disabled`);
-    }
     const retryIndex = delivery.attempts - 1;
-    if (retryIndex >= RETRY_DELAYS_SECONDS.length)
+    if (retryIndex >= RETRY_DELAYS_SECONDS.length) {
+      if (endpoint && now.getTime() - endpoint.failing_since.getTime() > DISABLE_AFTER_FAILING_MS) {
+        await this.dataSource.query(
+          `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = $2, updated_at = now()
+           WHERE id = $1 AND disabled_at IS NULL`,
+          [delivery.endpoint_id, FAILING_TOO_LONG],
+        );
+      }
       return this.fail(delivery, status, `${error} (after ${delivery.attempts} attempts)`);
+    }
     const scale = this.runtime.config.webhookRetryScale;
     const base = RETRY_DELAYS_SECONDS[retryIndex] * scale;
     const jittered = base * (0.9 + Math.random() * 0.2);
