@@ -129,15 +129,17 @@ describe('follow-up engine through the REST API (real database, injected clock)'
 
   it('changing a policy recomputes the center in the background and moves the gaps', async () => {
     await interview('int-1', hoursAgo(3)).expect(201);
-    const response = await t.http
-      .put('/v1/policies/INTERVIEW')
-      .set(center.auth)
-      .send({ firstNudgeAfter: 'PT6H', idealWithin: 'PT30H', overdueAfter: 'PT60H' })
-      .expect(200);
-    expect(response.body.items.find((p: { kind: string }) => p.kind === 'INTERVIEW')).toMatchObject({
-      idealWithin: 'PT30H',
+    const windows = { firstNudgeAfter: 'PT6H', idealWithin: 'PT30H', overdueAfter: 'PT60H' };
+    // SPEC 5.1's PUT: 201 when the center's own policy of that kind is created, 200 after; the stored policy.
+    const response = await t.http.put('/v1/policies/INTERVIEW').set(center.auth).send(windows).expect(201);
+    expect(response.body).toEqual({
+      kind: 'INTERVIEW',
+      ...windows,
+      checkIns: true,
       isDefault: false,
+      recompute: expect.objectContaining({ status: expect.stringMatching(/^(pending|running|done)$/) }),
     });
+    await t.http.put('/v1/policies/INTERVIEW').set(center.auth).send(windows).expect(200);
     await eventually(
       async () => {
         const policies = await t.http.get('/v1/policies').set(center.auth).expect(200);

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import { ValidationFailedError } from '../common/app-error.js';
@@ -8,7 +9,7 @@ import type { Page } from '../common/pagination.js';
 import { INTERACTION_KINDS, type InteractionKind } from './domain/policy.js';
 import { FollowUpsReadService } from './follow-ups-read.service.js';
 import { PoliciesService } from './policies.service.js';
-import { PolicyBody, PolicyList } from './policy.dto.js';
+import { PolicyBody, PolicyList, StoredPolicy } from './policy.dto.js';
 import { GapList, ReminderPage, ReminderQuery, type ReminderResource } from './read.dto.js';
 
 /** `kind` in the path must be one of the interaction kinds: otherwise a 400 naming it. */
@@ -59,15 +60,19 @@ export class FollowUpsController {
   }
 
   @Put('policies/:kind')
+  @ApiCreatedResponse({ type: StoredPolicy, description: "The center's first policy of this kind, stored" })
   @ApiOkResponse({
-    type: PolicyList,
+    type: StoredPolicy,
     description: "Stored; the center's open gaps are recomputed in the background (see recompute)",
   })
-  putPolicy(
+  async putPolicy(
     @CurrentCenter() center: CenterContext,
     @Param('kind', parseKind()) kind: InteractionKind,
     @Body() body: PolicyBody,
-  ): Promise<PolicyList> {
-    return this.policies.put(center.centerId, kind, body);
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StoredPolicy> {
+    const { created, policy } = await this.policies.put(center.centerId, kind, body);
+    response.status(created ? 201 : 200);
+    return policy;
   }
 }

@@ -14,7 +14,7 @@ import {
   type InteractionKind,
 } from './domain/policy.js';
 import { loadPolicy } from './policies.repository.js';
-import type { PolicyBody, PolicyList, RecomputeStatus } from './policy.dto.js';
+import type { PolicyBody, PolicyList, RecomputeStatus, StoredPolicy } from './policy.dto.js';
 import { GapsService } from './gaps.service.js';
 import { transactionWithRetry } from '../database/transaction.js';
 
@@ -93,8 +93,15 @@ export class PoliciesService {
     return (await this.recomputeStatus(centerId))!;
   }
 
-  /** Stores the kind's windows and starts recomputing the center's students in the background. */
-  async put(centerId: string, kind: InteractionKind, body: PolicyBody): Promise<PolicyList> {
+  /**
+   * Stores the kind's windows and starts recomputing the center's students in the background. `created`: the
+   * center had no policy of its own for this kind yet (SPEC 5.1: a PUT that creates answers 201).
+   */
+  async put(
+    centerId: string,
+    kind: InteractionKind,
+    body: PolicyBody,
+  ): Promise<{ created: boolean; policy: StoredPolicy }> {
     const [first, ideal, overdue] = [body.firstNudgeAfter, body.idealWithin, body.overdueAfter].map((d) =>
       parseDuration(d)!,
     );
@@ -110,12 +117,14 @@ export class PoliciesService {
       );
     }
     const requestedAt = this.clock.now();
-    await transactionWithRetry(this.dataSource, async (manager) => {
-      await manager.query(
+    const created = await transactionWithRetry(this.dataSource, async (manager) => {
+      // xmax = 0 only on a row this statement inserted (an upsert's update sets it).
+      const [row] = await manager.query<{ created: boolean }[]>(
         `INSERT INTO center_policies (center_id, kind, first_nudge_after, ideal_within, overdue_after, check_ins)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (center_id, kind) DO UPDATE SET first_nudge_after = EXCLUDED.first_nudge_after, ideal_within = EXCLUDED.ideal_within,
-           overdue_after = EXCLUDED.overdue_after, check_ins = EXCLUDED.check_ins, updated_at = now()`,
+           overdue_after = EXCLUDED.overdue_after, check_ins = EXCLUDED.check_ins, updated_at = now()
+         RETURNING xmax = 0 AS created`,
         [
           centerId,
           kind,
@@ -130,10 +139,12 @@ export class PoliciesService {
          ON CONFLICT (center_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, students_done = 0`,
         [centerId, requestedAt],
       );
+      return row.created;
     });
     // After commit: the job only says "recompute this center"; the row above is the truth.
     await this.enqueueRecompute(centerId, requestedAt);
-    return this.list(centerId);
+    const { items, recompute } = await this.list(centerId);
+    return { created, policy: { ...items.find((item) => item.kind === kind)!, recompute } };
   }
 
   private async enqueueRecompute(centerId: string, requestedAt: Date): Promise<void> {

@@ -58,6 +58,12 @@ export class RecomputeStatus {
   studentsTotal!: number;
 }
 
+/** What `PUT /v1/policies/{kind}` stored, with the recompute it started. */
+export class StoredPolicy extends PolicyResource {
+  @ApiProperty({ type: RecomputeStatus, nullable: true, description: 'The recompute this change started' })
+  recompute!: RecomputeStatus | null;
+}
+
 export class PolicyList {
   @ApiProperty({ type: [PolicyResource] }) items!: PolicyResource[];
   @ApiProperty({
