@@ -207,6 +207,30 @@ describe('reminder dispatch to a real webhook receiver', () => {
     expect(again[4].headers['webhook-id']).toBe(requests[0].headers['webhook-id']);
   });
 
+  it('pages through deliveries created in the same instant without skipping or repeating one', async () => {
+    // A second endpoint: the reminder's two deliveries are inserted by one statement, at one created_at.
+    await t.http
+      .post('/v1/webhook-endpoints')
+      .set(center.auth)
+      .send({ url, eventTypes: ['followup.reminder'] })
+      .expect(201);
+    await interviewHoursAgo(3);
+    await received(2);
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
+        .get('/v1/webhook-deliveries')
+        .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(center.auth)
+        .expect(200);
+      ids.push(...page.body.items.map((d) => d.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  });
+
   it('a 410 disables the endpoint at once and fails the reminder', async () => {
     receiver.script = [410];
     await interviewHoursAgo(3);

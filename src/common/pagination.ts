@@ -47,14 +47,10 @@ export function decodeCursor(cursor: string | undefined): string | null {
   throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
-/** For lists ordered by (instant, id): the key of a row, to pass to toPage. */
-export function instantIdKey(instant: string, id: string): string {
-  return `${instant}|${id}`;
-}
-
 /**
- * The (instant, id) position a cursor from instantIdKey points after, checked before it reaches SQL: a cursor
- * that decodes but does not hold one is a 400 like any other bad cursor.
+ * For lists ordered by (instant, id), whose key is `<instant with microseconds>|<id>`: the position a cursor
+ * points after, checked before it reaches SQL (a cursor that decodes but does not hold one is a 400 like any
+ * other bad cursor).
  */
 export function decodeInstantIdCursor(cursor: string | undefined): { at: string | null; id: string | null } {
   const after = decodeCursor(cursor);
