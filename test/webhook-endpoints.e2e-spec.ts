@@ -88,6 +88,40 @@ describe('webhook endpoints (REST, real database)', () => {
     expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
   });
 
+  it('lists endpoints and API keys as keyset pages, { items, nextCursor }, like every collection', async () => {
+    const endpoints = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const body = { url: `http://93.184.216.34/hooks/${n}`, eventTypes: ['followup.reminder'] };
+        return (await create(body).expect(201)).body.id as string;
+      }),
+    );
+    for (let n = 0; n < 2; n++) await t.http.post('/v1/api-keys').set(center.auth).expect(201);
+    const walk = async (path: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
+          .get(path)
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(center.auth)
+          .expect(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(2);
+        ids.push(...page.body.items.map((item) => item.id));
+        cursor = page.body.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(pages).toBe(2);
+      return ids;
+    };
+    const listed = await walk('/v1/webhook-endpoints');
+    expect(listed).toHaveLength(3);
+    expect(new Set(listed)).toEqual(new Set(endpoints));
+    expect(new Set(await walk('/v1/api-keys')).size).toBe(3); // the center's first key and the two new ones
+    await t.http.get('/v1/webhook-endpoints').query({ cursor: 'nope' }).set(center.auth).expect(400);
+    await t.http.get('/v1/api-keys').query({ limit: 0 }).set(center.auth).expect(400);
+  });
+
   it("deletes endpoints, and never reaches another center's", async () => {
     const created = await create({
       url: 'http://93.184.216.34/hooks',

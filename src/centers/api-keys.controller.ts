@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ListQuery } from '../common/pagination.js';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -30,10 +31,11 @@ export class ApiKeysController {
   @Get()
   @ApiOkResponse({
     type: ApiKeyListResponse,
-    description: "The center's active keys, without their secrets.",
+    description:
+      "The center's active keys, oldest first, without their secrets; pass nextCursor as cursor for the next page.",
   })
-  async list(@CurrentCenter() center: CenterContext): Promise<ApiKeyListResponse> {
-    return { items: await this.apiKeys.list(center.centerId) };
+  list(@CurrentCenter() center: CenterContext, @Query() query: ListQuery): Promise<ApiKeyListResponse> {
+    return this.apiKeys.list(center.centerId, query);
   }
 
   @Delete(':id')

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
+import {
+  decodeInstantIdCursor,
+  DEFAULT_PAGE_SIZE,
+  instantIdKeySql,
+  toInstantIdPage,
+  type ListQuery,
+  type Page,
+} from '../common/pagination.js';
 import { ApiKey } from './api-key.entity.js';
 import { generateApiKey, hashesEqual, hashSecret, parseApiKeyPrefix } from './api-key.secret.js';
 
@@ -31,12 +39,18 @@ export class ApiKeysService {
     return { id: row.id, prefix, createdAt: row.createdAt, apiKey: key };
   }
 
-  async list(centerId: string): Promise<ApiKeySummary[]> {
-    const rows = await this.dataSource.manager.find(ApiKey, {
-      where: { centerId, revokedAt: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-    return rows.map(({ id, prefix, createdAt }) => ({ id, prefix, createdAt }));
+  /** The center's active keys, oldest first, as keyset pages. */
+  async list(centerId: string, query: ListQuery): Promise<Page<ApiKeySummary>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeInstantIdCursor(query.cursor);
+    const rows = await this.dataSource.query<(ApiKeySummary & { key: string })[]>(
+      `SELECT id, prefix, created_at AS "createdAt", ${instantIdKeySql('created_at', 'id')} AS key FROM api_keys
+       WHERE center_id = $1 AND revoked_at IS NULL
+         AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+       ORDER BY created_at, id LIMIT $4`,
+      [centerId, after.at, after.id, limit + 1],
+    );
+    return toInstantIdPage(rows, limit);
   }
 
   /** Revokes one of the center's keys; refuses to revoke its last active key, which would lock the center out. */

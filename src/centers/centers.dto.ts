@@ -42,4 +42,5 @@ export class IssuedApiKeyResponse extends ApiKeyResponse {
 
 export class ApiKeyListResponse {
   @ApiProperty({ type: [ApiKeyResponse] }) items!: ApiKeyResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

@@ -48,7 +48,22 @@ export function decodeCursor(cursor: string | undefined): string | null {
 }
 
 /**
- * For lists ordered by (instant, id), whose key is `<instant with microseconds>|<id>`: the position a cursor
+ * SQL for the key of a row in a list ordered by (instant, id): `<instant>|<id>`, the instant in UTC with its
+ * microseconds. Rows inserted together share one instant; a key cut to milliseconds would sort after all of
+ * them and make the next page skip the rest of that instant.
+ */
+export function instantIdKeySql(instantColumn: string, idColumn: string): string {
+  return `to_char(${instantColumn} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || ${idColumn}`;
+}
+
+/** A page of rows selected with an instantIdKeySql column named `key`, without that column. */
+export function toInstantIdPage<T extends { key: string }>(rows: T[], limit: number): Page<Omit<T, 'key'>> {
+  const page = toPage(rows, limit, (row) => row.key);
+  return { items: page.items.map(({ key: _key, ...item }) => item), nextCursor: page.nextCursor };
+}
+
+/**
+ * For lists keyed by instantIdKeySql: the position a cursor
  * points after, checked before it reaches SQL (a cursor that decodes but does not hold one is a 400 like any
  * other bad cursor).
  */

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/app-error.js';
-import { decodeInstantIdCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import {
+  decodeInstantIdCursor,
+  DEFAULT_PAGE_SIZE,
+  instantIdKeySql,
+  toInstantIdPage,
+  type Page,
+} from '../common/pagination.js';
 import { isoUtc } from '../database/sql.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import type { DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
@@ -26,18 +32,15 @@ export class WebhookDeliveriesService {
   async list(centerId: string, query: DeliveryQuery): Promise<Page<DeliveryResource>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeInstantIdCursor(query.cursor);
-    // The key keeps created_at's microseconds: deliveries inserted together share one created_at, and a key
-    // cut to milliseconds would sort after them all and skip the rest of that instant on the next page.
     const rows = await this.dataSource.query<(DeliveryResource & { key: string })[]>(
-      `SELECT page.*, to_char(page."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || page.id AS key
+      `SELECT page.*, ${instantIdKeySql('page."createdAt"', 'page.id')} AS key
        FROM (${SELECT} AND ($2::text IS NULL OR d.status = $2)
          AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
          ORDER BY d.created_at DESC, d.id DESC LIMIT $5) page
        ORDER BY page."createdAt" DESC, page.id DESC`,
       [centerId, query.status ?? null, after.at, after.id, limit + 1],
     );
-    const page = toPage(rows, limit, (row) => row.key);
-    return { items: page.items.map(({ key: _key, ...delivery }) => delivery), nextCursor: page.nextCursor };
+    return toInstantIdPage(rows, limit);
   }
 
   async get(centerId: string, id: string): Promise<DeliveryResource> {

@@ -47,4 +47,5 @@ export class CreatedWebhookEndpoint extends WebhookEndpointResource {
 
 export class WebhookEndpointList {
   @ApiProperty({ type: [WebhookEndpointResource] }) items!: WebhookEndpointResource[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ListQuery } from '../common/pagination.js';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -39,9 +40,12 @@ export class WebhookEndpointsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: WebhookEndpointList })
-  async list(@CurrentCenter() center: CenterContext): Promise<WebhookEndpointList> {
-    return { items: await this.endpoints.list(center.centerId) };
+  @ApiOkResponse({
+    type: WebhookEndpointList,
+    description: 'Oldest first; pass nextCursor as cursor for the next page',
+  })
+  list(@CurrentCenter() center: CenterContext, @Query() query: ListQuery): Promise<WebhookEndpointList> {
+    return this.endpoints.list(center.centerId, query);
   }
 
   @Get(':id')
