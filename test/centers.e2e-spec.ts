@@ -33,6 +33,24 @@ describe('centers and API keys (REST, real database)', () => {
     expect(JSON.stringify(keys.body)).not.toContain(response.body.apiKey);
   });
 
+  it('refuses any field in the body of a POST that takes none, and changes nothing', async () => {
+    const center = await createCenter(t);
+    const someId = '00000000-0000-4000-8000-000000000000';
+    for (const [path, auth] of [
+      ['/v1/api-keys', center.auth],
+      [`/v1/webhook-endpoints/${someId}/rotate-secret`, center.auth],
+      [`/v1/webhook-deliveries/${someId}/redeliver`, center.auth],
+      [`/v1/centers/${center.id}/recompute`, admin],
+    ] as const) {
+      const response = await t.http.post(path).set(auth).send({ expiresAt: '2030-01-01' }).expect(400);
+      expect(response.body.errors).toEqual([{ path: 'expiresAt', message: 'is not a known field' }]);
+    }
+    const keys = await t.http.get('/v1/api-keys').set(center.auth).expect(200);
+    expect(keys.body.items).toHaveLength(1);
+    await t.http.post('/v1/api-keys').set(center.auth).expect(201); // no body at all
+    await t.http.post('/v1/api-keys').set(center.auth).send({}).expect(201);
+  });
+
   it('stores only a hash of each key, found by its non-secret prefix', async () => {
     const center = await createCenter(t);
     const rows: { key_hash: Buffer; prefix: string }[] = await t.app

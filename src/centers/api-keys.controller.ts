@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { NoBody } from '../common/validation.js';
 import { NotFoundError } from '../common/app-error.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CurrentCenter, type CenterContext } from './auth.decorators.js';
@@ -24,7 +25,7 @@ export class ApiKeysController {
     type: IssuedApiKeyResponse,
     description: 'A new key for the calling center (shown only here).',
   })
-  issue(@CurrentCenter() center: CenterContext): Promise<IssuedApiKeyResponse> {
+  issue(@CurrentCenter() center: CenterContext, @NoBody() _none: undefined): Promise<IssuedApiKeyResponse> {
     return this.apiKeys.issue(center.centerId);
   }
 

@@ -1,4 +1,11 @@
-import { ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
+import {
+  Body,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type PipeTransform,
+  type Type,
+  type ValidationError,
+} from '@nestjs/common';
 import { ValidationFailedError, type FieldError } from './app-error.js';
 import { nulCharacterErrors } from './nul-characters.js';
 
@@ -57,3 +64,22 @@ export function createValidationPipe(expectedType?: Type<unknown>): ValidationPi
     exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
   });
 }
+
+/** Refuses what NoBody refuses. */
+class NoBodyPipe implements PipeTransform {
+  transform(value: unknown): undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw new ValidationFailedError([{ path: '', message: 'must be absent or an empty object' }]);
+    const fields = Object.keys(value);
+    if (fields.length)
+      throw new ValidationFailedError(fields.map((path) => ({ path, message: 'is not a known field' })));
+    return undefined;
+  }
+}
+
+/**
+ * The body of a POST that takes none (`@NoBody() _none: undefined`): absent or `{}`; any field is "not a known
+ * field" (400), as on every other route.
+ */
+export const NoBody = () => Body(new NoBodyPipe());

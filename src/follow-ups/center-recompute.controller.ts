@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NoBody } from '../common/validation.js';
 import { AdminOnly } from '../centers/auth.decorators.js';
 import { NotFoundError } from '../common/app-error.js';
 import { PoliciesService } from './policies.service.js';
@@ -22,7 +23,10 @@ export class CenterRecomputeController {
   @HttpCode(202)
   @AdminOnly()
   @ApiAcceptedResponse({ type: RecomputeStatus, description: 'Requested; a worker runs it' })
-  request(@Param('centerId', centerIdPipe()) centerId: string): Promise<RecomputeStatus> {
+  request(
+    @Param('centerId', centerIdPipe()) centerId: string,
+    @NoBody() _none: undefined,
+  ): Promise<RecomputeStatus> {
     return this.policies.requestRecompute(centerId);
   }
 

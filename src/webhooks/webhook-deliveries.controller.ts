@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NoBody } from '../common/validation.js';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import { NotFoundError } from '../common/app-error.js';
 import type { Page } from '../common/pagination.js';
@@ -42,6 +43,7 @@ export class WebhookDeliveriesController {
   redeliver(
     @CurrentCenter() center: CenterContext,
     @Param('id', deliveryId()) id: string,
+    @NoBody() _none: undefined,
   ): Promise<DeliveryResource> {
     return this.deliveries.redeliver(center.centerId, id);
   }

@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { NoBody } from '../common/validation.js';
 import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
 import { NotFoundError } from '../common/app-error.js';
 import {
@@ -73,6 +74,7 @@ export class WebhookEndpointsController {
   rotate(
     @CurrentCenter() center: CenterContext,
     @Param('id', endpointId()) id: string,
+    @NoBody() _none: undefined,
   ): Promise<CreatedWebhookEndpoint> {
     return this.endpoints.rotateSecret(center.centerId, id);
   }
