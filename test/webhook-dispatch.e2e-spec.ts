@@ -269,10 +269,23 @@ describe('reminder dispatch to a real webhook receiver', () => {
     it('is disabled when a delivery to it has used up its whole schedule', async () => {
       receiver.script = Array<number>(10).fill(500);
       await interviewHoursAgo(3);
-      await received(3); // the next attempt is 1.8 s away (scaled): as if the schedule had run until now
-      await db().query(`UPDATE webhook_deliveries SET attempts = 7 WHERE endpoint_id = $1 AND attempts = 3`, [
-        endpointId,
-      ]);
+      await received(3);
+      // Once the third failure is recorded (the delivery rescheduled, no longer claimed), the next attempt is
+      // 1.8 s away (scaled): make it the schedule's last, as if the schedule had run until now.
+      await eventually(
+        async () => {
+          const moved: unknown[] = await db().query(
+            `WITH moved AS (
+               UPDATE webhook_deliveries SET attempts = 7
+               WHERE endpoint_id = $1 AND attempts = 3 AND claimed_until IS NULL AND status = 'PENDING' RETURNING id
+             ) SELECT id FROM moved`,
+            [endpointId],
+          );
+          return moved.length === 1 ? true : undefined;
+        },
+        5000,
+        'the third failure recorded',
+      );
       await eventually(
         async () => ((await reminder()).status === 'FAILED' ? true : undefined),
         10000,
