@@ -39,6 +39,7 @@ describe('centers and API keys (REST, real database)', () => {
     for (const [path, auth] of [
       ['/v1/api-keys', center.auth],
       [`/v1/webhook-endpoints/${someId}/rotate-secret`, center.auth],
+      [`/v1/webhook-endpoints/${someId}/enable`, center.auth],
       [`/v1/webhook-deliveries/${someId}/redeliver`, center.auth],
       [`/v1/centers/${center.id}/recompute`, admin],
     ] as const) {

@@ -157,6 +157,7 @@ const OTHER_ROUTES = [
   ['put', '/v1/webhook-endpoints/:id'],
   ['delete', '/v1/webhook-endpoints/:id'],
   ['post', '/v1/webhook-endpoints/:id/rotate-secret'],
+  ['post', '/v1/webhook-endpoints/:id/enable'],
   ['post', '/v1/webhook-deliveries/:id/redeliver'],
   ['put', '/v1/policies/:id'],
   ['post', '/v1/api-keys'],

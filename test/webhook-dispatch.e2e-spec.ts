@@ -245,6 +245,41 @@ describe('reminder dispatch to a real webhook receiver', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('enables a disabled endpoint again, after which its failed delivery can be redelivered', async () => {
+    receiver.script = [410];
+    await interviewHoursAgo(3);
+    await received(1);
+    await eventually(
+      async () => ((await reminder()).status === 'FAILED' ? true : undefined),
+      10000,
+      'FAILED',
+    );
+    const [failed] = (await t.http.get('/v1/webhook-deliveries').set(center.auth).expect(200)).body.items;
+    // While the endpoint is disabled a redelivery would fail at once: refused, with what to do instead.
+    const refused = await t.http
+      .post(`/v1/webhook-deliveries/${failed.id}/redeliver`)
+      .set(center.auth)
+      .expect(409);
+    expect(refused.body.detail).toMatch(/enable/);
+    expect((await t.http.get(`/v1/webhook-deliveries/${failed.id}`).set(center.auth)).body.status).toBe(
+      'FAILED',
+    );
+
+    const enabled = await t.http
+      .post(`/v1/webhook-endpoints/${endpointId}/enable`)
+      .set(center.auth)
+      .expect(200);
+    expect(enabled.body).toMatchObject({ id: endpointId, disabled: false, disabledReason: null });
+    await t.http.post(`/v1/webhook-deliveries/${failed.id}/redeliver`).set(center.auth).expect(200);
+    const [first, again] = await received(2);
+    expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    await eventually(async () => ((await reminder()).status === 'SENT' ? true : undefined), 10000, 'SENT');
+    await t.http
+      .post(`/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000/enable`)
+      .set(center.auth)
+      .expect(404);
+  });
+
   describe('an endpoint that has failed every delivery for 5 days', () => {
     const db = () => t.app.get(DataSource);
     const delivery = async () =>

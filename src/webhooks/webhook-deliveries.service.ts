@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../common/app-error.js';
+import { ConflictError, NotFoundError } from '../common/app-error.js';
 import {
   decodeInstantIdCursor,
   DEFAULT_PAGE_SIZE,
@@ -51,14 +51,22 @@ export class WebhookDeliveriesService {
 
   /** Sends the same event again, with the same webhook-id, on a fresh retry schedule. */
   async redeliver(centerId: string, id: string): Promise<DeliveryResource> {
-    const [row] = await this.dataSource.query<{ id: string }[]>(
-      `WITH reset AS (
+    const [row] = await this.dataSource.query<{ id: string; disabled: boolean }[]>(
+      `WITH target AS (
+         SELECT d.id, e.id AS endpoint_id, e.disabled_at IS NOT NULL AS disabled
+         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.center_id = $1 AND d.id = $2
+       ), reset AS (
          UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = NULL, finished_at = NULL, updated_at = now()
-         WHERE center_id = $1 AND id = $2 RETURNING id
-       ) SELECT * FROM reset`,
+         WHERE id IN (SELECT id FROM target WHERE NOT disabled) RETURNING id
+       ) SELECT id, disabled FROM target`,
       [centerId, id],
     );
     if (!row) throw new NotFoundError(`No webhook delivery ${id} in this center.`);
+    // It would only fail again at once: say what to do instead.
+    if (row.disabled)
+      throw new ConflictError(
+        "The delivery's endpoint is disabled: enable it (POST /v1/webhook-endpoints/{id}/enable) once the receiver works, then redeliver.",
+      );
     await this.scheduler.scheduleDeliveries([{ id, attempts: 0, at: new Date() }]).catch(() => undefined); // else the sweep does
     return this.get(centerId, id);
   }

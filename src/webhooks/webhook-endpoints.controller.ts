@@ -65,6 +65,21 @@ export class WebhookEndpointsController {
     await this.endpoints.delete(center.centerId, id);
   }
 
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: WebhookEndpointResource,
+    description:
+      'Enabled again (after a 410 or 5 days of failures); failed deliveries can then be redelivered',
+  })
+  enable(
+    @CurrentCenter() center: CenterContext,
+    @Param('id', endpointId()) id: string,
+    @NoBody() _none: undefined,
+  ): Promise<WebhookEndpointResource> {
+    return this.endpoints.enable(center.centerId, id);
+  }
+
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOkResponse({

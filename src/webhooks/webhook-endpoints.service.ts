@@ -83,6 +83,23 @@ export class WebhookEndpointsService {
   }
 
   /** A new secret, shown once; the old one keeps signing (alongside) for 24 hours. */
+  /**
+   * Enables a disabled endpoint again (after a 410 or 5 days of failures, once the receiver is fixed), with a
+   * clean failure record. Pending deliveries to it are sent at their next attempt; failed ones can be
+   * redelivered.
+   */
+  async enable(centerId: string, id: string): Promise<WebhookEndpointResource> {
+    const [row] = await this.dataSource.query<WebhookEndpointResource[]>(
+      `WITH enabled AS (
+         UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL, failing_since = NULL, updated_at = now()
+         WHERE center_id = $1 AND id = $2 RETURNING ${COLUMNS}
+       ) SELECT * FROM enabled`,
+      [centerId, id],
+    );
+    if (!row) throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
+    return row;
+  }
+
   async rotateSecret(centerId: string, id: string): Promise<CreatedWebhookEndpoint> {
     const secret = generateWebhookSecret();
     const until = new Date(this.clock.now().getTime() + PREVIOUS_SECRET_VALID_MS);
