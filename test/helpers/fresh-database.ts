@@ -10,7 +10,8 @@ import { runMigrationsLocked } from '../../src/database/migrate.js';
  */
 export async function freshDatabase(migrated: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL!;
-  const name = `cfu_test_${randomBytes(4).toString('hex')}`;
+  // The creation time in the name lets a later run drop what a killed run left (global-setup.mjs).
+  const name = `cfu_test_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   await admin(server, `CREATE DATABASE "${name}"`);
   const url = new URL(server);
   url.pathname = `/${name}`;

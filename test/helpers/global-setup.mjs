@@ -25,6 +25,7 @@ export default async function globalSetup() {
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl === undefined && (await postgresAnswers(LOCAL_POSTGRES))) {
     databaseUrl = await createDatabase(LOCAL_POSTGRES, LOCAL_TEST_DATABASE);
+    await dropLeftoverTestDatabases(LOCAL_POSTGRES);
   }
   if (!databaseUrl) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cfu-test-pg-'));
@@ -75,6 +76,28 @@ async function redisAnswers(url) {
     return false;
   } finally {
     redis.disconnect();
+  }
+}
+
+/** Older than any run takes: a run that was killed left it (freshDatabase names them with their creation time). */
+const LEFTOVER_AFTER_SECONDS = 6 * 3600;
+
+/** Drops the per-test databases killed runs left on the local server; never one that is in use. */
+async function dropLeftoverTestDatabases(serverUrl) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT datname FROM pg_database d
+       WHERE CASE WHEN datname ~ '^cfu_test_[0-9]{1,12}_[0-9a-f]+$' THEN split_part(datname, '_', 3)::bigint END
+               < extract(epoch FROM now()) - $1
+         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+      [LEFTOVER_AFTER_SECONDS],
+    );
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}"`);
+    if (rows.length) process.stdout.write(`\ndropped ${rows.length} test database(s) left by killed runs\n`);
+  } finally {
+    await client.end();
   }
 }
 
