@@ -122,6 +122,26 @@ describe('webhook endpoints (REST, real database)', () => {
     await t.http.get('/v1/api-keys').query({ limit: 0 }).set(center.auth).expect(400);
   });
 
+  it('enabling an endpoint that is not disabled changes nothing, its failure record included', async () => {
+    const created = await create({
+      url: 'http://93.184.216.34/hooks',
+      eventTypes: ['followup.reminder'],
+    }).expect(201);
+    const db = t.app.get(DataSource);
+    await db.query(`UPDATE webhook_endpoints SET failing_since = now() - interval '2 days' WHERE id = $1`, [
+      created.body.id,
+    ]);
+    const enabled = await t.http
+      .post(`/v1/webhook-endpoints/${created.body.id}/enable`)
+      .set(center.auth)
+      .expect(200);
+    expect(enabled.body).toMatchObject({ disabled: false, disabledReason: null });
+    const [row] = await db.query(`SELECT failing_since FROM webhook_endpoints WHERE id = $1`, [
+      created.body.id,
+    ]);
+    expect(row.failing_since).not.toBeNull(); // the 5-day rule keeps counting
+  });
+
   it("deletes endpoints, and never reaches another center's", async () => {
     const created = await create({
       url: 'http://93.184.216.34/hooks',

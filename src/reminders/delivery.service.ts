@@ -103,7 +103,7 @@ export class DeliveryService {
         const outcome = await this.sending.run(() =>
           this.claimHolds(delivery) ? this.send(delivery, secrets) : Promise.resolve(null),
         );
-        if (!outcome) return this.release(delivery);
+        if (!outcome) return this.release(delivery, 'claim ran out before its turn to send');
         this.observe(outcome.result);
         if (isSuccess(outcome.result.statusCode)) successes.add(outcome);
         else await this.recordFailure(outcome);
@@ -120,10 +120,12 @@ export class DeliveryService {
    * their own (attempts without a request), so none fails before its 24 hours.
    */
   private async toDisabledEndpoint(delivery: ClaimedDelivery): Promise<void> {
-    const [endpoint] = await this.dataSource.query<{ disabled_reason: string | null }[]>(
-      `SELECT disabled_reason FROM webhook_endpoints WHERE id = $1`,
+    const [endpoint] = await this.dataSource.query<{ disabled: boolean; disabled_reason: string | null }[]>(
+      `SELECT disabled_at IS NOT NULL AS disabled, disabled_reason FROM webhook_endpoints WHERE id = $1`,
       [delivery.endpoint_id],
     );
+    // Enabled again since the claim read it: hand the attempt back, the sweep sends it at once.
+    if (endpoint && !endpoint.disabled) return this.release(delivery, 'the endpoint was enabled meanwhile');
     if (endpoint?.disabled_reason !== FAILING_TOO_LONG)
       return this.fail(delivery, null, 'the endpoint is disabled');
     const error = `not sent: the endpoint is disabled (${FAILING_TOO_LONG})`;
@@ -140,16 +142,13 @@ export class DeliveryService {
    * Gives an attempt that was claimed but never sent back (the claim and its count), so the sweep hands it out
    * at once; a no-op if the claim already ran out and another attempt was claimed.
    */
-  private async release(delivery: ClaimedDelivery): Promise<void> {
+  private async release(delivery: ClaimedDelivery, why: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE webhook_deliveries SET attempts = attempts - 1, claimed_until = NULL, updated_at = now()
        WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
       [delivery.id, delivery.attempts],
     );
-    this.logger.warn(
-      { deliveryId: delivery.id, attempt: delivery.attempts },
-      'claim ran out before its turn to send; not sent',
-    );
+    this.logger.warn({ deliveryId: delivery.id, attempt: delivery.attempts }, `${why}; not sent`);
   }
 
   private async send(delivery: ClaimedDelivery, cache: Map<string, string[]>): Promise<Outcome> {

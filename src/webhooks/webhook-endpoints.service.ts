@@ -82,16 +82,16 @@ export class WebhookEndpointsService {
     if (deleted === 0) throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
   }
 
-  /** A new secret, shown once; the old one keeps signing (alongside) for 24 hours. */
   /**
    * Enables a disabled endpoint again (after a 410 or 5 days of failures, once the receiver is fixed), with a
    * clean failure record. Pending deliveries to it are sent at their next attempt; failed ones can be
-   * redelivered.
+   * redelivered. On an endpoint that is not disabled it changes nothing: its failure record still counts.
    */
   async enable(centerId: string, id: string): Promise<WebhookEndpointResource> {
     const [row] = await this.dataSource.query<WebhookEndpointResource[]>(
       `WITH enabled AS (
-         UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL, failing_since = NULL, updated_at = now()
+         UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL,
+           failing_since = CASE WHEN disabled_at IS NULL THEN failing_since END, updated_at = now()
          WHERE center_id = $1 AND id = $2 RETURNING ${COLUMNS}
        ) SELECT * FROM enabled`,
       [centerId, id],
@@ -100,6 +100,7 @@ export class WebhookEndpointsService {
     return row;
   }
 
+  /** A new secret, shown once; the old one keeps signing (alongside) for 24 hours. */
   async rotateSecret(centerId: string, id: string): Promise<CreatedWebhookEndpoint> {
     const secret = generateWebhookSecret();
     const until = new Date(this.clock.now().getTime() + PREVIOUS_SECRET_VALID_MS);

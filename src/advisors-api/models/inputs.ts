@@ -75,7 +75,7 @@ export class LogFollowUpInput {
   sentAt!: Date;
 
   // Nullable with a default, like every defaulted input here: a non-null one would let a nullable variable
-  // through validation and fail only while executing (see schema-defaults.spec.ts).
+  // through validation and fail only while executing (a test in platform.e2e-spec refuses those).
   @Field(() => GapPurpose, {
     nullable: true,
     defaultValue: GapPurpose.THANK_YOU,
