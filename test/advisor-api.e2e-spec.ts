@@ -607,6 +607,9 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
         .set(center.auth)
         .expect(200);
       expect(reminders.body.items.length).toBeGreaterThan(0);
+      await followUp('fu-1', 'int-1', hoursAgo(1)).expect(201);
+      const logged = await t.http.get('/v1/follow-ups/fu-1').set(center.auth).expect(200);
+      expect(logged.body.studentExternalId).toBe('stu-1');
       await graphql(t, advisor, '{ student(externalId: "stu-1") { name } }');
       await pageOf(advisor);
       const log = await graphql(
@@ -621,6 +624,7 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
           operation: 'graphql:studentsMissingFollowUps',
         }),
         expect.objectContaining({ actor: 'advisor:adv-1', role: 'advisor', operation: 'graphql:student' }),
+        expect.objectContaining({ role: 'portal', operation: 'rest:follow-ups.read' }),
         expect.objectContaining({ role: 'portal', operation: 'rest:reminders.read' }),
         expect.objectContaining({ role: 'portal', operation: 'rest:interactions.read' }),
         expect.objectContaining({ role: 'portal', operation: 'rest:interactions.read' }),

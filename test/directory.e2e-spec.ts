@@ -234,6 +234,7 @@ describe('portal directory and interactions over REST (real database)', () => {
     expect(created.body).toEqual({
       externalId: 'fu-1',
       ...body,
+      studentExternalId: 'stu-1',
       sentAt: '2026-11-26T09:30:00.000Z',
       purpose: 'THANK_YOU',
       createdAt: expect.any(String),

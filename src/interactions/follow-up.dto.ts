@@ -40,6 +40,13 @@ export class FollowUpBulkItem extends FollowUpBody {
 export class FollowUpResource {
   @ApiProperty({ example: 'fu-0001' }) externalId!: string;
   @ApiProperty({ example: 'int-0001' }) interactionExternalId!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'stu-2027-0001',
+    description: "The interaction's student; null once erased",
+  })
+  studentExternalId!: string | null;
   @ApiProperty({ enum: CHANNELS }) channel!: string;
   @ApiProperty() sentAt!: Date;
   @ApiProperty({ enum: FOLLOW_UP_PURPOSES }) purpose!: string;

@@ -11,9 +11,9 @@ import type { FollowUpBulkItem, FollowUpResource } from './follow-up.dto.js';
 import { transactionWithRetry } from '../database/transaction.js';
 
 const SELECT = `
-  SELECT f.external_id AS "externalId", i.external_id AS "interactionExternalId", f.channel, f.sent_at AS "sentAt",
-         f.purpose, f.note, f.created_at AS "createdAt", f.updated_at AS "updatedAt"
-  FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
+  SELECT f.external_id AS "externalId", i.external_id AS "interactionExternalId", s.external_id AS "studentExternalId",
+         f.channel, f.sent_at AS "sentAt", f.purpose, f.note, f.created_at AS "createdAt", f.updated_at AS "updatedAt"
+  FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id JOIN students s ON s.id = i.student_id
   WHERE f.center_id = $1 AND f.external_id IS NOT NULL`;
 
 /** Follow-ups a student reported (logged by the portal); each satisfies gaps of its interaction. */

@@ -103,7 +103,7 @@ export class DeliveryService {
         const outcome = await this.sending.run(() =>
           this.claimHolds(delivery) ? this.send(delivery, secrets) : Promise.resolve(null),
         );
-        if (!outcome) return this.release(delivery, 'claim ran out before its turn to send');
+        if (!outcome) return this.release(delivery, 'claim ran out before its turn to send; not sent');
         this.observe(outcome.result);
         if (isSuccess(outcome.result.statusCode)) successes.add(outcome);
         else await this.recordFailure(outcome);
@@ -125,7 +125,8 @@ export class DeliveryService {
       [delivery.endpoint_id],
     );
     // Enabled again since the claim read it: hand the attempt back, the sweep sends it at once.
-    if (endpoint && !endpoint.disabled) return this.release(delivery, 'the endpoint was enabled meanwhile');
+    if (endpoint && !endpoint.disabled)
+      return this.release(delivery, 'the endpoint was enabled meanwhile; not sent yet');
     if (endpoint?.disabled_reason !== FAILING_TOO_LONG)
       return this.fail(delivery, null, 'the endpoint is disabled');
     const error = `not sent: the endpoint is disabled (${FAILING_TOO_LONG})`;
@@ -142,13 +143,13 @@ export class DeliveryService {
    * Gives an attempt that was claimed but never sent back (the claim and its count), so the sweep hands it out
    * at once; a no-op if the claim already ran out and another attempt was claimed.
    */
-  private async release(delivery: ClaimedDelivery, why: string): Promise<void> {
+  private async release(delivery: ClaimedDelivery, message: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE webhook_deliveries SET attempts = attempts - 1, claimed_until = NULL, updated_at = now()
        WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
       [delivery.id, delivery.attempts],
     );
-    this.logger.warn({ deliveryId: delivery.id, attempt: delivery.attempts }, `${why}; not sent`);
+    this.logger.warn({ deliveryId: delivery.id, attempt: delivery.attempts }, message);
   }
 
   private async send(delivery: ClaimedDelivery, cache: Map<string, string[]>): Promise<Outcome> {
