@@ -7,7 +7,7 @@ import { postWebhook } from '../src/reminders/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, studentBody } from './helpers/fixtures.js';
 import { dispatchCenter, startDispatchTestApp } from './helpers/dispatch-test-app.js';
-import { eventually, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { eventually, walkPages, type TestApp, type TestCenter } from './helpers/test-app.js';
 import { middayZone, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
@@ -216,17 +216,7 @@ describe('reminder dispatch to a real webhook receiver', () => {
       .expect(201);
     await interviewHoursAgo(3);
     await received(2);
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
-        .get('/v1/webhook-deliveries')
-        .query({ limit: 1, ...(cursor ? { cursor } : {}) })
-        .set(center.auth)
-        .expect(200);
-      ids.push(...page.body.items.map((d) => d.id));
-      cursor = page.body.nextCursor;
-    } while (cursor);
+    const { ids } = await walkPages(t, center, '/v1/webhook-deliveries', 1);
     expect(ids).toHaveLength(2);
     expect(new Set(ids).size).toBe(2);
   });

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createCenter, startTestApp, type TestApp, type TestCenter } from './helpers/test-app.js';
+import { createCenter, startTestApp, walkPages, type TestApp, type TestCenter } from './helpers/test-app.js';
 
 describe('webhook endpoints (REST, real database)', () => {
   let t: TestApp;
@@ -97,20 +97,7 @@ describe('webhook endpoints (REST, real database)', () => {
     );
     for (let n = 0; n < 2; n++) await t.http.post('/v1/api-keys').set(center.auth).expect(201);
     const walk = async (path: string) => {
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
-          .get(path)
-          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
-          .set(center.auth)
-          .expect(200);
-        expect(page.body.items.length).toBeLessThanOrEqual(2);
-        ids.push(...page.body.items.map((item) => item.id));
-        cursor = page.body.nextCursor;
-        pages++;
-      } while (cursor);
+      const { ids, pages } = await walkPages(t, center, path, 2);
       expect(pages).toBe(2);
       return ids;
     };

@@ -2,14 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
-import {
-  decodeInstantIdCursor,
-  DEFAULT_PAGE_SIZE,
-  instantIdKeySql,
-  toInstantIdPage,
-  type ListQuery,
-  type Page,
-} from '../common/pagination.js';
+import { selectInstantIdPage, type ListQuery, type Page } from '../common/pagination.js';
 import { ApiKey } from './api-key.entity.js';
 import { generateApiKey, hashesEqual, hashSecret, parseApiKeyPrefix } from './api-key.secret.js';
 
@@ -40,17 +33,19 @@ export class ApiKeysService {
   }
 
   /** The center's active keys, oldest first, as keyset pages. */
-  async list(centerId: string, query: ListQuery): Promise<Page<ApiKeySummary>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeInstantIdCursor(query.cursor);
-    const rows = await this.dataSource.query<(ApiKeySummary & { key: string })[]>(
-      `SELECT id, prefix, created_at AS "createdAt", ${instantIdKeySql('created_at', 'id')} AS key FROM api_keys
-       WHERE center_id = $1 AND revoked_at IS NULL
-         AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-       ORDER BY created_at, id LIMIT $4`,
-      [centerId, after.at, after.id, limit + 1],
+  list(centerId: string, query: ListQuery): Promise<Page<ApiKeySummary>> {
+    return selectInstantIdPage<ApiKeySummary>(
+      (sql, params) => this.dataSource.query(sql, params),
+      {
+        columns: 'id, prefix, created_at AS "createdAt"',
+        from: 'api_keys',
+        where: 'center_id = $1 AND revoked_at IS NULL',
+        params: [centerId],
+        instant: 'created_at',
+        id: 'id',
+      },
+      query,
     );
-    return toInstantIdPage(rows, limit);
   }
 
   /** Revokes one of the center's keys; refuses to revoke its last active key, which would lock the center out. */

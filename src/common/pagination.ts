@@ -63,9 +63,8 @@ export function toInstantIdPage<T extends { key: string }>(rows: T[], limit: num
 }
 
 /**
- * For lists keyed by instantIdKeySql: the position a cursor
- * points after, checked before it reaches SQL (a cursor that decodes but does not hold one is a 400 like any
- * other bad cursor).
+ * For lists keyed by instantIdKeySql: the position a cursor points after, checked before it reaches SQL (a
+ * cursor that decodes but does not hold one is a 400 like any other bad cursor).
  */
 export function decodeInstantIdCursor(cursor: string | undefined): { at: string | null; id: string | null } {
   const after = decodeCursor(cursor);
@@ -103,4 +102,26 @@ export async function selectPage<T extends { externalId: string }>(
     [...params, after, limit + 1],
   );
   return toPage(rows, limit, (row) => row.externalId);
+}
+
+/**
+ * selectPage for lists ordered by (instant, id), oldest first: `SELECT <columns>, <key> FROM <from> WHERE
+ * <where> AND (instant, id) > cursor ORDER BY instant, id LIMIT limit + 1`, keyed by instantIdKeySql.
+ */
+export async function selectInstantIdPage<T>(
+  query: (sql: string, params: unknown[]) => Promise<(T & { key: string })[]>,
+  select: { columns: string; from: string; where: string; params: unknown[]; instant: string; id: string },
+  list: ListQuery,
+): Promise<Page<T>> {
+  const limit = list.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeInstantIdCursor(list.cursor);
+  const { columns, from, where, params, instant, id } = select;
+  const n = params.length;
+  const rows = await query(
+    `SELECT ${columns}, ${instantIdKeySql(instant, id)} AS key FROM ${from}
+     WHERE ${where} AND ($${n + 1}::timestamptz IS NULL OR (${instant}, ${id}) > ($${n + 1}::timestamptz, $${n + 2}::uuid))
+     ORDER BY ${instant}, ${id} LIMIT $${n + 3}`,
+    [...params, after.at, after.id, limit + 1],
+  );
+  return toInstantIdPage(rows, limit) as Page<T>;
 }

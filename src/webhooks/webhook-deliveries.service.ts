@@ -53,7 +53,7 @@ export class WebhookDeliveriesService {
   async redeliver(centerId: string, id: string): Promise<DeliveryResource> {
     const [row] = await this.dataSource.query<{ id: string; disabled: boolean }[]>(
       `WITH target AS (
-         SELECT d.id, e.id AS endpoint_id, e.disabled_at IS NOT NULL AS disabled
+         SELECT d.id, e.disabled_at IS NOT NULL AS disabled
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.center_id = $1 AND d.id = $2
        ), reset AS (
          UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = NULL, finished_at = NULL, updated_at = now()

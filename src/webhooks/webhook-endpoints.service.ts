@@ -3,14 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, UnprocessableError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import {
-  decodeInstantIdCursor,
-  DEFAULT_PAGE_SIZE,
-  instantIdKeySql,
-  toInstantIdPage,
-  type ListQuery,
-  type Page,
-} from '../common/pagination.js';
+import { selectInstantIdPage, type ListQuery, type Page } from '../common/pagination.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import type {
   CreateWebhookEndpointBody,
@@ -53,16 +46,19 @@ export class WebhookEndpointsService {
   }
 
   /** The center's endpoints, oldest first, as keyset pages. */
-  async list(centerId: string, query: ListQuery): Promise<Page<WebhookEndpointResource>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeInstantIdCursor(query.cursor);
-    const rows = await this.dataSource.query<(WebhookEndpointResource & { key: string })[]>(
-      `SELECT ${COLUMNS}, ${instantIdKeySql('created_at', 'id')} AS key FROM webhook_endpoints
-       WHERE center_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-       ORDER BY created_at, id LIMIT $4`,
-      [centerId, after.at, after.id, limit + 1],
+  list(centerId: string, query: ListQuery): Promise<Page<WebhookEndpointResource>> {
+    return selectInstantIdPage<WebhookEndpointResource>(
+      (sql, params) => this.dataSource.query(sql, params),
+      {
+        columns: COLUMNS,
+        from: 'webhook_endpoints',
+        where: 'center_id = $1',
+        params: [centerId],
+        instant: 'created_at',
+        id: 'id',
+      },
+      query,
     );
-    return toInstantIdPage(rows, limit);
   }
 
   async get(centerId: string, id: string): Promise<WebhookEndpointResource> {

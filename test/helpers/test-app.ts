@@ -97,6 +97,34 @@ export async function createCenter(t: TestApp, name = 'テスト大学 キャリ
   return { id: body.id, apiKey: body.apiKey, auth: { Authorization: `Bearer ${body.apiKey}` } };
 }
 
+/**
+ * Walks a REST list `limit` items at a time, following nextCursor: the ids of every page in order, and how
+ * many pages it took. Every page must answer 200 with at most `limit` items.
+ */
+export async function walkPages(
+  t: TestApp,
+  center: TestCenter,
+  path: string,
+  limit: number,
+): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = await t.http
+      .get(path)
+      .query({ limit, ...(cursor ? { cursor } : {}) })
+      .set(center.auth)
+      .expect(200);
+    const body = page.body as { items: { id: string }[]; nextCursor: string | null };
+    expect(body.items.length).toBeLessThanOrEqual(limit);
+    ids.push(...body.items.map((item) => item.id));
+    cursor = body.nextCursor;
+    pages++;
+  } while (cursor);
+  return { ids, pages };
+}
+
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
