@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, mergeMap, type Observable } from 'rxjs';
-import type { AuthenticatedRequest } from '../centers/auth.decorators.js';
+import type { AuthenticatedRequest } from '../common/auth/center-context.js';
 import { AuditService } from './audit.service.js';
 
 const AUDIT_STUDENT_READS = 'audit:student-reads';

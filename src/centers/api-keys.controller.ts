@@ -1,20 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ListQuery } from '../common/pagination.js';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
 import { NotFoundError } from '../common/app-error.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { CurrentCenter, type CenterContext } from './auth.decorators.js';
+import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { ApiKeyListResponse, IssuedApiKeyResponse } from './centers.dto.js';
+import { CenterKey } from '../common/auth/route-access.js';
 
 @ApiTags('api-keys')
-@ApiBearerAuth('apiKey')
+@CenterKey()
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

@@ -1,18 +1,17 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from './auth.decorators.js';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../common/auth/route-access.js';
 import { CentersService } from './centers.service.js';
 import { CreateCenterDto, CreatedCenterResponse } from './centers.dto.js';
 
 @ApiTags('centers')
-@ApiBearerAuth('adminKey')
+@AdminOnly()
 @Controller('v1/centers')
 export class CentersController {
   constructor(private readonly centers: CentersService) {}
 
   @Post()
   @HttpCode(201)
-  @AdminOnly()
   @ApiCreatedResponse({
     type: CreatedCenterResponse,
     description: 'The center, with its first API key (shown only here).',

@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { AuthGuard } from './auth.guard.js';
+import { AccessGuard } from './access.guard.js';
 import { CentersController } from './centers.controller.js';
 import { CentersService } from './centers.service.js';
 
 @Module({
   controllers: [CentersController, ApiKeysController],
-  providers: [CentersService, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [CentersService, ApiKeysService, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [ApiKeysService],
 })
 export class CentersModule {}

@@ -12,7 +12,6 @@ import {
   type Type,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -21,7 +20,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { CurrentCenter, type CenterContext } from './auth/center-context.js';
 import {
   BulkRequest,
   BulkResponse,
@@ -34,6 +33,7 @@ import {
 import { ExternalIdPipe } from './external-id.js';
 import { ListQuery, type Page } from './pagination.js';
 import { createValidationPipe } from './validation.js';
+import { CenterKey } from './auth/route-access.js';
 
 /** What a portal-synced resource's service offers; each method is scoped to the calling center. */
 export interface ResourceService<TItem extends { externalId: string }, TResource> {
@@ -74,7 +74,7 @@ export function ResourceController<
   TResource,
 >(options: ResourceControllerOptions<TBody, TItem, TResource>) {
   @ApiTags(options.tag)
-  @ApiBearerAuth('apiKey')
+  @CenterKey()
   @Controller(options.path)
   class ResourceControllerBase {
     constructor(@Inject(options.service) readonly service: ResourceService<TItem, TResource>) {}

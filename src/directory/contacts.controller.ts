@@ -1,15 +1,16 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { upsertStatusCode } from '../common/bulk.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import { ListQuery, type Page } from '../common/pagination.js';
 import { ContactBody, ContactPage, ContactResource } from './contact.dto.js';
 import { ContactsService } from './contacts.service.js';
+import { CenterKey } from '../common/auth/route-access.js';
 
 @ApiTags('contacts')
-@ApiBearerAuth('apiKey')
+@CenterKey()
 @Controller('v1/companies/:companyExternalId/contacts')
 export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}

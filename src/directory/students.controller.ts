@@ -1,7 +1,7 @@
 import { Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiNoContentResponse } from '@nestjs/swagger';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
-import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import { ResourceController } from '../common/resource.controller.js';
 import { StudentBody, StudentBulkItem, StudentPage, StudentResource } from './student.dto.js';

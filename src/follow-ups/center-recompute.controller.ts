@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
-import { AdminOnly } from '../centers/auth.decorators.js';
+import { AdminOnly } from '../common/auth/route-access.js';
 import { NotFoundError } from '../common/app-error.js';
 import { PoliciesService } from './policies.service.js';
 import { RecomputeStatus } from './policy.dto.js';
@@ -14,14 +14,13 @@ const centerIdPipe = () =>
  * (`npm run recompute -- <centerId>`); the run is the same one a policy change starts.
  */
 @ApiTags('centers')
-@ApiBearerAuth('adminKey')
+@AdminOnly()
 @Controller('v1/centers')
 export class CenterRecomputeController {
   constructor(private readonly policies: PoliciesService) {}
 
   @Post(':centerId/recompute')
   @HttpCode(202)
-  @AdminOnly()
   @ApiAcceptedResponse({ type: RecomputeStatus, description: 'Requested; a worker runs it' })
   request(
     @Param('centerId', centerIdPipe()) centerId: string,
@@ -31,7 +30,6 @@ export class CenterRecomputeController {
   }
 
   @Get(':centerId/recompute')
-  @AdminOnly()
   @ApiOkResponse({ type: RecomputeStatus, description: "The center's last recompute and its progress" })
   async status(@Param('centerId', centerIdPipe()) centerId: string): Promise<RecomputeStatus> {
     const status = await this.policies.recomputeStatus(centerId);

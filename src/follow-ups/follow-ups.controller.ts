@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
-import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { ValidationFailedError } from '../common/app-error.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import type { Page } from '../common/pagination.js';
@@ -11,6 +11,7 @@ import { FollowUpsReadService } from './follow-ups-read.service.js';
 import { PoliciesService } from './policies.service.js';
 import { PolicyBody, PolicyList, StoredPolicy } from './policy.dto.js';
 import { GapList, ReminderPage, ReminderQuery, type ReminderResource } from './read.dto.js';
+import { CenterKey } from '../common/auth/route-access.js';
 
 /** `kind` in the path must be one of the interaction kinds: otherwise a 400 naming it. */
 const parseKind = () =>
@@ -22,7 +23,7 @@ const parseKind = () =>
   });
 
 @ApiTags('follow-ups')
-@ApiBearerAuth('apiKey')
+@CenterKey()
 @Controller('v1')
 export class FollowUpsController {
   constructor(

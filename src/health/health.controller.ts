@@ -7,9 +7,11 @@ import {
   type HealthCheckResult,
 } from '@nestjs/terminus';
 import { AppError } from '../common/app-error.js';
+import { Public } from '../common/auth/route-access.js';
 import { QueueHealthIndicator } from './queue.health.js';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,17 +1,18 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
-import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { NotFoundError } from '../common/app-error.js';
 import type { Page } from '../common/pagination.js';
 import { DeliveryPage, DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
+import { CenterKey } from '../common/auth/route-access.js';
 
 const deliveryId = () =>
   new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such webhook delivery.') });
 
 @ApiTags('webhooks')
-@ApiBearerAuth('apiKey')
+@CenterKey()
 @Controller('v1/webhook-deliveries')
 export class WebhookDeliveriesController {
   constructor(private readonly deliveries: WebhookDeliveriesService) {}

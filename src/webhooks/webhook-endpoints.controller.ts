@@ -1,14 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ListQuery } from '../common/pagination.js';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
-import { CurrentCenter, type CenterContext } from '../centers/auth.decorators.js';
+import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { NotFoundError } from '../common/app-error.js';
 import {
   CreateWebhookEndpointBody,
@@ -17,12 +11,13 @@ import {
   WebhookEndpointResource,
 } from './webhook-endpoint.dto.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
+import { CenterKey } from '../common/auth/route-access.js';
 
 const endpointId = () =>
   new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such webhook endpoint.') });
 
 @ApiTags('webhooks')
-@ApiBearerAuth('apiKey')
+@CenterKey()
 @Controller('v1/webhook-endpoints')
 export class WebhookEndpointsController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}

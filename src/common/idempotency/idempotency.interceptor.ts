@@ -2,14 +2,14 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
-import type { AuthenticatedRequest } from '../../centers/auth.decorators.js';
+import type { AuthenticatedRequest } from '../auth/center-context.js';
 import { ValidationFailedError } from '../app-error.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` on every POST under /v1: the same key and request replays the first response (with
+ * `Idempotency-Key` on every POST: the same key and request replays the first response (with
  * `Idempotent-Replayed: true`); the same key with another request is 422. Keys are scoped per center (the
  * admin key has its own scope). Only successful responses are kept; a failed request can be retried.
  */
@@ -22,8 +22,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || !request.path.startsWith('/v1/') || key === undefined)
-      return next.handle();
+    // Every POST that reaches an interceptor is a Nest route and has passed AccessGuard: no path test here.
+    if (request.method !== 'POST' || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new ValidationFailedError([
         { path: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
