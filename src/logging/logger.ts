@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
+import type { Request } from 'express';
 import type { Options as PinoHttpOptions } from 'pino-http';
+import { routeLabel } from './route-label.js';
 
 /**
  * Fields that must never reach a log line, wherever they appear in a logged object. Request bodies and
@@ -55,13 +57,14 @@ export function httpLoggingOptions(logger: Logger): PinoHttpOptions {
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: req.url.split('?')[0],
-      }),
+      // No path: a path value can be personal data (an e-mail used as an id). The route comes below.
+      req: (req: { id: string; method: string }) => ({ id: req.id, method: req.method }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
+    // The matched route's pattern (`/v1/students/:externalId`), added when the response is done: only then
+    // does the request know its route.
+    customSuccessObject: (req, _res, value: object) => ({ ...value, route: routeLabel(req as Request) }),
+    customErrorObject: (req, _res, _err, value: object) => ({ ...value, route: routeLabel(req as Request) }),
     autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
   };
 }

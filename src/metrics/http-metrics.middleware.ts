@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
+import { routeLabel } from '../logging/route-label.js';
 import type { MetricsService } from './metrics.service.js';
 
 /**
  * Times every request and labels it with the route *pattern* (`/v1/api-keys/:id`), never the raw path, so
- * ids do not explode label cardinality. Unmatched paths share one label.
+ * ids do not explode label cardinality.
  */
 export function httpMetricsMiddleware(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -13,11 +14,4 @@ export function httpMetricsMiddleware(metrics: MetricsService) {
     });
     next();
   };
-}
-
-/** Nest answers unknown paths from a catch-all `{/*splat}` route, and mounts GraphQL as `/graphql{/*splat}`. */
-function routeLabel(req: Request): string {
-  const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof pattern !== 'string' || pattern === '{/*splat}') return 'unmatched';
-  return `${req.baseUrl}${pattern}`.replace('{/*splat}', '');
 }
