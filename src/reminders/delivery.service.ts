@@ -49,6 +49,13 @@ interface Outcome {
   result: SendResult;
 }
 
+/**
+ * The outcome's delivery still exists (SQL condition on `outcome`): deleting an endpoint deletes its deliveries,
+ * also one whose request was in flight, and its late answer has nowhere to go. The key-share lock keeps the
+ * row until the attempt is inserted (else the insert could still break the foreign key).
+ */
+const DELIVERY_STILL_EXISTS = `EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.id = outcome.id FOR KEY SHARE)`;
+
 const isSuccess = (status: number | null) => status !== null && status >= 200 && status < 300;
 
 /** One attempt at delivering webhooks, with the retry schedule, 410 handling and endpoint health. */
@@ -214,7 +221,7 @@ export class DeliveryService {
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::int[]) AS o(id, attempted_at, status_code, latency_ms, attempt)
          ), attempts AS (
            INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms)
-           SELECT id, attempted_at, status_code, latency_ms FROM outcome
+           SELECT id, attempted_at, status_code, latency_ms FROM outcome WHERE ${DELIVERY_STILL_EXISTS}
          ), succeeded AS (
            UPDATE webhook_deliveries d SET status = 'SUCCEEDED', last_status_code = o.status_code, last_error = NULL,
              finished_at = now(), claimed_until = NULL, updated_at = now()
@@ -249,10 +256,14 @@ export class DeliveryService {
   }
 
   private async recordFailure({ delivery, at, result }: Outcome): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) VALUES ($1, $2, $3, $4, $5)`,
+    const logged = await this.dataSource.query<unknown[]>(
+      `WITH outcome AS (SELECT $1::uuid AS id), logged AS (
+         INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
+         SELECT id, $2, $3, $4, $5 FROM outcome WHERE ${DELIVERY_STILL_EXISTS} RETURNING 1
+       ) SELECT * FROM logged`,
       [delivery.id, at, result.statusCode, result.latencyMs, result.error],
     );
+    if (logged.length === 0) return; // the delivery went with its endpoint: nothing left to retry or fail
     const status = result.statusCode;
     if (status === 410) {
       await this.dataSource.query(

@@ -2,9 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { transactionWithRetry } from '../database/transaction.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { SUBSCRIBED_ENDPOINT } from './due-reminders.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { ReplanService } from './replan.service.js';
+import { resolveStrandedReminders, type StrandedOutcome } from './stranded-reminders.js';
 import { RecomputeResumer } from '../follow-ups/recompute-resumer.js';
 
 const SWEEP_LIMIT = 5000;
@@ -25,10 +28,23 @@ export class SweepService {
     private readonly scheduler: ReminderScheduler,
     private readonly replan: ReplanService,
     private readonly recomputes: RecomputeResumer,
+    private readonly metrics: MetricsService,
   ) {}
 
-  async sweep(): Promise<{ reminders: number; deliveries: number; replanned: number; recomputes: number }> {
+  async sweep(): Promise<{
+    reminders: number;
+    deliveries: number;
+    replanned: number;
+    recomputes: number;
+    stranded: StrandedOutcome;
+  }> {
     const now = this.clock.now();
+    // First, so that a stranded reminder handed back to the dispatcher is among the due ones counted below.
+    const stranded = await transactionWithRetry(this.dataSource, resolveStrandedReminders);
+    if (stranded.sent || stranded.redispatched || stranded.failed)
+      this.logger.warn(stranded, 'claimed reminders whose deliveries were deleted with their endpoint');
+    this.metrics.reminderTransitions.inc({ state: 'SENT' }, stranded.sent);
+    this.metrics.reminderTransitions.inc({ state: 'FAILED' }, stranded.failed);
     const [{ reminders }] = await this.dataSource.query<{ reminders: number }[]>(
       `SELECT count(*)::int AS reminders FROM (
          SELECT 1 FROM reminders r
@@ -52,6 +68,6 @@ export class SweepService {
     }
     const replanned = await this.replan.replanAfterSends();
     const recomputes = await this.recomputes.resumeUnfinished(now);
-    return { reminders, deliveries: deliveries.length, replanned, recomputes };
+    return { reminders, deliveries: deliveries.length, replanned, recomputes, stranded };
   }
 }
