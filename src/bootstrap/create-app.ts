@@ -7,6 +7,7 @@ import { AppModule, type AppModuleOptions } from '../app.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware.js';
 import { mountOpenApi } from './openapi.js';
+import { rejectDeepJson, requireJsonBody } from '../common/json-body.js';
 
 /** Builds the Nest application for a prepared runtime; shared by main.ts and the e2e tests. */
 export async function createApp(options: AppModuleOptions): Promise<INestApplication> {
@@ -22,13 +23,16 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
       bufferLogs: true,
       abortOnError: false, // let start-up errors reach the caller (main.ts reports them; tests assert on them)
       forceCloseConnections: true,
+      bodyParser: false, // Nest's defaults would also parse urlencoded forms; only JSON is registered below
     },
   );
   app.useLogger(app.get(PinoNestLogger));
   app.set('trust proxy', false);
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use('/v1', requireJsonBody);
   app.useBodyParser('json', { limit: '5mb' });
+  app.use(rejectDeepJson);
   if (options.runtime.config.role !== 'worker') mountOpenApi(app);
   return app;
 }

@@ -50,3 +50,9 @@ export class UnprocessableError extends AppError {
     super(422, 'unprocessable', 'Unprocessable request', detail, errors);
   }
 }
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(detail: string) {
+    super(415, 'unsupported-media-type', 'Unsupported media type', detail);
+  }
+}

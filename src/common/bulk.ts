@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, validateSync } from 'class-validat
 import { AppError, UnprocessableError, ValidationFailedError } from './app-error.js';
 import { nulCharacterErrors } from './nul-characters.js';
 import { toProblem, type ProblemDetails } from './problem-details.filter.js';
-import { flattenValidationErrors } from './validation.js';
+import { flattenValidationErrors, prototypeKeyErrors } from './validation.js';
 
 export const MAX_BULK_ITEMS = 1000;
 
@@ -92,8 +92,8 @@ function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unk
       'Each item must be a JSON object.',
     );
   }
-  const nulCharacters = nulCharacterErrors(raw);
-  if (nulCharacters.length) return new ValidationFailedError(nulCharacters);
+  const refused = [...nulCharacterErrors(raw), ...prototypeKeyErrors(raw)];
+  if (refused.length) return new ValidationFailedError(refused);
   const item = instanceOf(itemClass, raw as Record<string, unknown>);
   const errors = validateSync(item, {
     whitelist: true,
@@ -106,7 +106,8 @@ function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unk
 /**
  * The item as an instance of its DTO class, so class-validator finds its rules. A shallow copy is enough (the
  * items have no nested DTOs or transforms) and is far cheaper than class-transformer across 1000 items.
- * `__proto__` is skipped so an item cannot swap its prototype (and with it its rules).
+ * `__proto__` is skipped so an item cannot swap its prototype (and with it its rules); validateItem has
+ * already refused it, this is a second guard.
  */
 function instanceOf<T extends object>(itemClass: ClassConstructor<T>, raw: Record<string, unknown>): T {
   const item = Object.create(itemClass.prototype as object) as Record<string, unknown>;

@@ -28,4 +28,20 @@ describe('flattenValidationErrors', () => {
       { path: 'items[2].email', message: 'must be an email' },
     ]);
   });
+
+  it('says "is required" once for a missing field, whatever rules it has', () => {
+    const errors = [
+      {
+        property: 'name',
+        value: undefined,
+        constraints: { isString: 'name must be a string', minLength: 'name must be longer' },
+        children: [],
+      },
+      { property: 'email', value: 'x', constraints: { isEmail: 'email must be an email' }, children: [] },
+    ] as ValidationError[];
+    expect(flattenValidationErrors(errors)).toEqual([
+      { path: 'name', message: 'is required' },
+      { path: 'email', message: 'must be an email' },
+    ]);
+  });
 });

@@ -9,6 +9,9 @@ import {
 import { ValidationFailedError, type FieldError } from './app-error.js';
 import { nulCharacterErrors } from './nul-characters.js';
 
+export const REQUIRED_MESSAGE = 'is required';
+export const UNKNOWN_FIELD_MESSAGE = 'is not a known field';
+
 /** class-validator's nested errors → flat `{ path, message }` entries, e.g. `items[2].email`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -17,13 +20,21 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
       : /^\d+$/.test(error.property)
         ? `${parent}[${error.property}]`
         : `${parent}.${error.property}`;
-    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
-      path,
-      message:
-        constraint === 'whitelistValidation'
-          ? 'is not a known field'
-          : stripPropertyName(message, error.property),
-    }));
+    const constraints = Object.entries(error.constraints ?? {});
+    // A required field that is missing fails every rule it has; one message says what is wrong.
+    const own =
+      'value' in error &&
+      error.value === undefined &&
+      constraints.length &&
+      !error.constraints?.whitelistValidation
+        ? [{ path, message: REQUIRED_MESSAGE }]
+        : constraints.map(([constraint, message]) => ({
+            path,
+            message:
+              constraint === 'whitelistValidation'
+                ? UNKNOWN_FIELD_MESSAGE
+                : stripPropertyName(message, error.property),
+          }));
     return own.concat(flattenValidationErrors(error.children ?? [], path));
   });
 }
@@ -31,6 +42,36 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 /** class-validator messages start with the property name ("name must be a string"); the path already says it. */
 function stripPropertyName(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}
+
+/** Keys no input field has, yet class-transformer drops and class-validator's whitelist takes for known. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Where `value` (parsed JSON or a query) has a key `__proto__`, `constructor` or `prototype`, at any depth
+ * (`deep: false`: its own keys only). JSON.parse makes such keys own properties; the whitelist never sees
+ * them, so they are reported here as the unknown fields they are. Iterative, like nulCharacterErrors.
+ */
+export function prototypeKeyErrors(value: unknown, path = '', deep = true): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length) {
+    const [current, at] = pending.pop()!;
+    if (Array.isArray(current)) {
+      if (deep) current.forEach((item, i) => pending.push([item, `${at}[${i}]`]));
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, item] of Object.entries(current)) {
+        const itemPath = at ? `${at}.${key}` : key;
+        if (PROTOTYPE_KEYS.has(key)) errors.push({ path: itemPath, message: UNKNOWN_FIELD_MESSAGE });
+        if (deep) pending.push([item, itemPath]);
+      }
+    }
+  }
+  return errors.reverse();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const TEXT_INPUT = new Set<ArgumentMetadata['type']>(['body', 'query', 'param']);
@@ -44,11 +85,19 @@ class EdgeValidationPipe extends ValidationPipe {
     const itemsLater =
       (metadata.metatype as { validatesItemsOneByOne?: boolean } | undefined)?.validatesItemsOneByOne ===
       true;
-    if (TEXT_INPUT.has(metadata.type) && !itemsLater) {
-      const errors = nulCharacterErrors(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    if (TEXT_INPUT.has(metadata.type)) {
+      const path = metadata.type === 'body' ? '' : (metadata.data ?? '');
+      const errors = itemsLater
+        ? prototypeKeyErrors(value, path, false)
+        : [...nulCharacterErrors(value, path), ...prototypeKeyErrors(value, path)];
       if (errors.length) throw new ValidationFailedError(errors);
     }
-    return super.transform(value, metadata);
+    // Nest's pipe deletes `__proto__`, `constructor` and `prototype` keys in place, at any depth: the handler,
+    // which checks the items one by one, gets them as sent, so that such a key fails its item like any other.
+    const sentItems = itemsLater && isObject(value) ? structuredClone(value.items) : undefined;
+    const result: unknown = await super.transform(value, metadata);
+    if (sentItems !== undefined && isObject(result)) result.items = sentItems;
+    return result;
   }
 }
 
@@ -73,7 +122,7 @@ class NoBodyPipe implements PipeTransform {
       throw new ValidationFailedError([{ path: '', message: 'must be absent or an empty object' }]);
     const fields = Object.keys(value);
     if (fields.length)
-      throw new ValidationFailedError(fields.map((path) => ({ path, message: 'is not a known field' })));
+      throw new ValidationFailedError(fields.map((path) => ({ path, message: UNKNOWN_FIELD_MESSAGE })));
     return undefined;
   }
 }

@@ -27,10 +27,37 @@ describe('isInstantWithOffset', () => {
 });
 
 describe('isIanaTimeZone', () => {
-  it.each(['Asia/Tokyo', 'America/New_York', 'Europe/Berlin', 'UTC'])('accepts %s', (zone) =>
-    expect(isIanaTimeZone(zone)).toBe(true),
-  );
-  it.each(['Mars/Olympus', '', 'Tokyo', 42, 'x'.repeat(65)])('rejects %p', (zone) =>
-    expect(isIanaTimeZone(zone)).toBe(false),
-  );
+  it.each([
+    'Asia/Tokyo',
+    'America/New_York',
+    'Europe/Berlin',
+    'UTC',
+    'Etc/UTC',
+    'Etc/GMT-9',
+    'Asia/Kolkata', // tz's current name; ICU's canonical one is Asia/Calcutta
+    'Asia/Calcutta',
+    'Europe/Kyiv',
+    'America/Argentina/Buenos_Aires',
+    'America/Port-au-Prince',
+  ])('accepts %s', (zone) => expect(isIanaTimeZone(zone)).toBe(true));
+  it.each([
+    'Mars/Olympus',
+    '',
+    'Tokyo',
+    42,
+    'x'.repeat(65),
+    // Intl takes these; they are abbreviations, Java ids, legacy names or another spelling
+    'JST',
+    'PST',
+    'EST',
+    'CET',
+    'GMT',
+    'Japan',
+    'US/Eastern',
+    'utc',
+    'asia/tokyo',
+    'Asia/tokyo',
+    'ASIA/TOKYO',
+    'Asia/KoLkata',
+  ])('rejects %p', (zone) => expect(isIanaTimeZone(zone)).toBe(false));
 });

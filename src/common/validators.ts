@@ -1,9 +1,9 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { IANAZone } from 'luxon';
 
 function rule(
   name: string,
-  message: string,
+  message: string | ((args: ValidationArguments) => string),
   validate: (value: unknown) => boolean,
   options?: ValidationOptions,
 ) {
@@ -17,22 +17,59 @@ function rule(
     });
 }
 
-/** luxon's check builds an Intl formatter each time; bulk imports ask about the same few zones again and again. */
+/**
+ * Time zones are IANA names, spelled exactly as in the tz database. Intl (and so luxon) also takes Java's
+ * three-letter ids (`JST`, `PST`), abbreviations (`EST`, `CET`), legacy country names (`Japan`, `US/Eastern`)
+ * and any letter case (`asia/tokyo`), and stores what it was given: a zone the portal and other tools may
+ * read differently. So a name must be one Intl knows AND be either one of Intl's own canonical names, exact
+ * case, or a geographic `Area/Location` or `Etc/…` link such as `Asia/Kolkata` or `Europe/Kyiv`, spelled
+ * in the tz database's case, or `UTC`. Other spellings are refused, not corrected: nothing is stored that the
+ * portal did not send.
+ */
+const CANONICAL_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+const CANONICAL_BY_LOWER_CASE = new Map(
+  [...CANONICAL_ZONES, 'UTC'].map((zone) => [zone.toLowerCase(), zone]),
+);
+const IANA_LINK =
+  /^(?:(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)(?:\/[A-Z][a-z]*(?:[_-](?:[A-Z][a-z]*|[a-z]+))*)+|Etc\/(?:GMT(?:[+-](?:1[0-4]|[0-9]))?|GMT0|Greenwich|UCT|UTC|Universal|Zulu))$/;
+
+function isIanaName(value: string): boolean {
+  if (CANONICAL_ZONES.has(value) || value === 'UTC') return true;
+  if (CANONICAL_BY_LOWER_CASE.has(value.toLowerCase())) return false; // another spelling of a canonical name
+  return IANA_LINK.test(value) && IANAZone.isValidZone(value);
+}
+
+/** Bulk imports ask about the same few zones again and again, and luxon's check builds an Intl formatter. */
 const knownZones = new Map<string, boolean>();
 
 export function isIanaTimeZone(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 64) return false;
   let valid = knownZones.get(value);
   if (valid === undefined) {
-    valid = IANAZone.isValidZone(value);
+    valid = isIanaName(value);
     if (knownZones.size < 10_000) knownZones.set(value, valid);
   }
   return valid;
 }
 
-/** An IANA time zone name luxon (and so the follow-up rules) can use, e.g. `Asia/Tokyo`. */
+/** The tz database's spelling of a name given in another letter case, e.g. `Asia/Tokyo` for `asia/tokyo`. */
+export function canonicalZoneSpelling(value: unknown): string | undefined {
+  return typeof value === 'string' ? CANONICAL_BY_LOWER_CASE.get(value.toLowerCase()) : undefined;
+}
+
+/** An IANA time zone name luxon (and so the follow-up rules) can use, e.g. `Asia/Tokyo` (see isIanaName). */
 export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
-  return rule('isIanaTimeZone', 'must be an IANA time zone such as Asia/Tokyo', isIanaTimeZone, options);
+  return rule(
+    'isIanaTimeZone',
+    ({ value }: ValidationArguments) => {
+      const spelling = canonicalZoneSpelling(value);
+      return spelling && spelling !== value
+        ? `must be spelled as in the tz database: ${spelling}`
+        : 'must be an IANA time zone such as Asia/Tokyo';
+    },
+    isIanaTimeZone,
+    options,
+  );
 }
 
 const INSTANT =

@@ -36,7 +36,7 @@ SELECT advisor_id AS "advisorId", GROUPING(advisor_id) = 1 AS "isTotal",
        count(*) FILTER (WHERE has_thank_you_gap)::int AS "thankYouGaps",
        count(*) FILTER (WHERE has_thank_you_gap AND first_thank_you <= ended + interval '24 hours')::int AS within24,
        count(*) FILTER (WHERE has_thank_you_gap AND first_thank_you <= ended + interval '48 hours')::int AS within48,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_thank_you - ended) / 3600)
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(extract(epoch FROM first_thank_you - ended) / 3600, 0))
          FILTER (WHERE has_thank_you_gap AND first_thank_you IS NOT NULL) AS median,
        coalesce(sum(open_gaps), 0)::int AS "openGaps", coalesce(sum(overdue_gaps), 0)::int AS "overdueGaps"
 FROM per_interaction
