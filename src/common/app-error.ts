@@ -56,3 +56,10 @@ export class UnsupportedMediaTypeError extends AppError {
     super(415, 'unsupported-media-type', 'Unsupported media type', detail);
   }
 }
+
+/** What was asked for named a student who has since been erased: it is gone for good (`/problems/erased`). */
+export class ErasedError extends AppError {
+  constructor(detail: string) {
+    super(410, 'erased', 'Erased', detail);
+  }
+}

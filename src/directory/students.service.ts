@@ -7,6 +7,8 @@ import { selectPage, type ListQuery, type Page } from '../common/pagination.js';
 import type { ResourceService } from '../common/resource.controller.js';
 import { byKey, resolveExternalIds } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { eraseFromDeliveries, lockPendingReminders } from '../reminders/erasure.js';
 import type { StudentBulkItem, StudentResource } from './student.dto.js';
 import { transactionWithRetry } from '../database/transaction.js';
 
@@ -30,6 +32,7 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly gaps: GapsService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /**
@@ -119,22 +122,32 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
   }
 
   /**
-   * Erasure: the student's name, e-mail and external id go, and so do everything identifying in their
-   * interactions and follow-ups (external ids, notes). What aggregate statistics need stays, anonymised:
-   * kinds, times, outcomes, channels, locale, time zone, graduation year, advisor. Their gaps close and
-   * reminders are cancelled through the recompute, in the same transaction.
+   * Erasure, in one transaction: the student's name, e-mail and external id go, and so does everything
+   * identifying in their interactions and follow-ups (external ids, notes) and an advisor's dismissal reasons.
+   * What aggregate statistics need stays, anonymised: kinds, times, outcomes, channels, locale, time zone,
+   * graduation year, advisor. Their gaps close and reminders are cancelled through the recompute. Copies go too:
+   * webhook delivery payloads (reminders, escalation digests) and stored idempotent responses naming them.
    */
   async erase(centerId: string, externalId: string): Promise<void> {
     await transactionWithRetry(this.dataSource, async (manager) => {
-      const [student] = await manager.query<{ id: string }[]>(
-        // Wrapped in a CTE so TypeORM hands back the rows (for a bare UPDATE it returns [rows, count]).
-        `WITH erased AS (
-           UPDATE students SET external_id = NULL, name = NULL, email = NULL, erased_at = now(), updated_at = now()
-           WHERE center_id = $1 AND external_id = $2 RETURNING id
-         ) SELECT * FROM erased`,
+      const [student] = await manager.query<{ id: string; name: string; email: string }[]>(
+        `SELECT id, name, email FROM students WHERE center_id = $1 AND external_id = $2 FOR UPDATE`,
         [centerId, externalId],
       );
       if (!student) throw new NotFoundError(`No student ${externalId} in this center.`);
+      await lockPendingReminders(manager, student.id);
+      // What identifies them in copies made earlier, read before it is wiped.
+      const [{ values }] = await manager.query<{ values: string[] }[]>(
+        `SELECT coalesce(array_agg(v) FILTER (WHERE v IS NOT NULL), '{}') AS values FROM (
+           SELECT unnest(ARRAY[i.external_id, i.notes, f.external_id, f.note]) AS v
+           FROM interactions i LEFT JOIN follow_ups f ON f.interaction_id = i.id WHERE i.student_id = $1) x`,
+        [student.id],
+      );
+      await manager.query(
+        `UPDATE students SET external_id = NULL, name = NULL, email = NULL, erased_at = now(), updated_at = now()
+         WHERE id = $1`,
+        [student.id],
+      );
       await manager.query(
         `UPDATE follow_ups f SET external_id = NULL, note = NULL, deleted_at = coalesce(f.deleted_at, now()), updated_at = now()
          FROM interactions i WHERE f.interaction_id = i.id AND i.student_id = $1`,
@@ -145,7 +158,20 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
          WHERE student_id = $1`,
         [student.id],
       );
+      // An advisor's reason is free text and may name the student; that it was dismissed stays.
+      await manager.query(
+        `UPDATE gaps SET state_reason = 'dismissed by an advisor (reason removed: the student was erased)', updated_at = now()
+         WHERE student_id = $1 AND state = 'DISMISSED'`,
+        [student.id],
+      );
       await this.gaps.recomputeStudents(manager, centerId, [student.id]);
+      await eraseFromDeliveries(manager, centerId, student.id, externalId);
+      await this.idempotency.forgetResponsesNaming(manager, centerId, [
+        externalId,
+        student.name,
+        student.email,
+        ...values,
+      ]);
     });
   }
 }

@@ -10,6 +10,7 @@ import { agentFor } from '../webhooks/ssrf-guard.js';
 import { signatureHeader } from '../webhooks/standard-webhooks.signer.js';
 import { openSecret } from '../webhooks/webhook-secret.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ErasedCheck } from './erased-check.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { postWebhook, TIMEOUT_MS, type SendResult } from './webhook-sender.js';
 
@@ -49,13 +50,6 @@ interface Outcome {
   result: SendResult;
 }
 
-/**
- * The outcome's delivery still exists (SQL condition on `outcome`): deleting an endpoint deletes its deliveries,
- * also one whose request was in flight, and its late answer has nowhere to go. The key-share lock keeps the
- * row until the attempt is inserted (else the insert could still break the foreign key).
- */
-const DELIVERY_STILL_EXISTS = `EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.id = outcome.id FOR KEY SHARE)`;
-
 const isSuccess = (status: number | null) => status !== null && status >= 200 && status < 300;
 
 /** One attempt at delivering webhooks, with the retry schedule, 410 handling and endpoint health. */
@@ -64,6 +58,13 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   /** Requests in flight from this process, whoever sends them (dispatch batches, retries). */
   private readonly sending = new Limiter(SEND_CONCURRENCY);
+  private readonly erasedCheck = new ErasedCheck(async (ids) => {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM webhook_deliveries WHERE id = ANY($1::uuid[]) AND erased_at IS NOT NULL`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -107,9 +108,13 @@ export class DeliveryService {
     const settled = await Promise.allSettled(
       deliveries.map(async (delivery) => {
         if (delivery.disabled_at) return this.toDisabledEndpoint(delivery);
-        const outcome = await this.sending.run(() =>
-          this.claimHolds(delivery) ? this.send(delivery, secrets) : Promise.resolve(null),
-        );
+        const outcome = await this.sending.run(async () => {
+          if (!this.claimHolds(delivery)) return null;
+          // Erased since the claim: the erasure already failed the delivery; its body must not go out.
+          if (await this.erasedCheck.isErased(delivery.id)) return 'erased';
+          return this.send(delivery, secrets);
+        });
+        if (outcome === 'erased') return;
         if (!outcome) return this.release(delivery, 'claim ran out before its turn to send; not sent');
         this.observe(outcome.result);
         if (isSuccess(outcome.result.statusCode)) successes.add(outcome);
@@ -216,12 +221,23 @@ export class DeliveryService {
       await manager.query(`SELECT 1 FROM reminders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
         reminderIds,
       ]);
+      // Deliveries deleted with their endpoint since they were claimed have nowhere to record an attempt; the
+      // rest are locked against that until commit (here, not in the statement below: it updates them).
+      const kept = new Set(
+        (
+          await manager.query<{ id: string }[]>(
+            `SELECT id FROM webhook_deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`,
+            [outcomes.map((o) => o.delivery.id)],
+          )
+        ).map((row) => row.id),
+      );
+      const recorded = outcomes.filter((o) => kept.has(o.delivery.id));
       return manager.query<{ scheduled_at: Date }[]>(
         `WITH outcome AS (
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::int[]) AS o(id, attempted_at, status_code, latency_ms, attempt)
          ), attempts AS (
            INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms)
-           SELECT id, attempted_at, status_code, latency_ms FROM outcome WHERE ${DELIVERY_STILL_EXISTS}
+           SELECT id, attempted_at, status_code, latency_ms FROM outcome
          ), succeeded AS (
            UPDATE webhook_deliveries d SET status = 'SUCCEEDED', last_status_code = o.status_code, last_error = NULL,
              finished_at = now(), claimed_until = NULL, updated_at = now()
@@ -240,11 +256,11 @@ export class DeliveryService {
            RETURNING r.scheduled_at
          ) SELECT * FROM sent`,
         [
-          outcomes.map((o) => o.delivery.id),
-          outcomes.map((o) => o.at),
-          outcomes.map((o) => o.result.statusCode),
-          outcomes.map((o) => o.result.latencyMs),
-          outcomes.map((o) => o.delivery.attempts),
+          recorded.map((o) => o.delivery.id),
+          recorded.map((o) => o.at),
+          recorded.map((o) => o.result.statusCode),
+          recorded.map((o) => o.result.latencyMs),
+          recorded.map((o) => o.delivery.attempts),
         ],
       );
     });
@@ -256,10 +272,13 @@ export class DeliveryService {
   }
 
   private async recordFailure({ delivery, at, result }: Outcome): Promise<void> {
+    // Only if the delivery still exists: deleting an endpoint deletes its deliveries, also one whose request
+    // was in flight. The key-share lock keeps the row until the attempt is in (else it breaks the foreign key).
     const logged = await this.dataSource.query<unknown[]>(
-      `WITH outcome AS (SELECT $1::uuid AS id), logged AS (
+      `WITH logged AS (
          INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
-         SELECT id, $2, $3, $4, $5 FROM outcome WHERE ${DELIVERY_STILL_EXISTS} RETURNING 1
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR KEY SHARE)
+         RETURNING 1
        ) SELECT * FROM logged`,
       [delivery.id, at, result.statusCode, result.latencyMs, result.error],
     );

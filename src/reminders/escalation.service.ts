@@ -51,6 +51,12 @@ export class EscalationService {
 
   private async digest(advisor: DueAdvisor, now: Date): Promise<boolean> {
     return transactionWithRetry(this.dataSource, async (manager) => {
+      // An erasure of one of them either commits first (not read below) or waits for this digest's commit
+      // and then removes the student from it; without the lock the digest could carry the erased data.
+      await manager.query(
+        `SELECT 1 FROM students WHERE advisor_id = $1 AND erased_at IS NULL ORDER BY id FOR SHARE`,
+        [advisor.id],
+      );
       const students = await manager.query<{ student: Record<string, unknown> }[]>(
         `SELECT json_build_object('externalId', s.external_id, 'name', s.name, 'email', s.email,
                   'gaps', json_agg(json_build_object('gapId', g.id, 'purpose', g.purpose, 'urgency', 'OVERDUE', 'idealBy', ${isoUtc('g.ideal_by')},

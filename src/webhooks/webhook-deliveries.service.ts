@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ConflictError, NotFoundError } from '../common/app-error.js';
+import { ConflictError, ErasedError, NotFoundError } from '../common/app-error.js';
 import {
   decodeInstantIdCursor,
   DEFAULT_PAGE_SIZE,
@@ -51,17 +51,24 @@ export class WebhookDeliveriesService {
 
   /** Sends the same event again, with the same webhook-id, on a fresh retry schedule. */
   async redeliver(centerId: string, id: string): Promise<DeliveryResource> {
-    const [row] = await this.dataSource.query<{ id: string; disabled: boolean }[]>(
+    const [row] = await this.dataSource.query<{ id: string; disabled: boolean; erased: boolean }[]>(
       `WITH target AS (
-         SELECT d.id, e.disabled_at IS NOT NULL AS disabled
+         SELECT d.id, e.disabled_at IS NOT NULL AS disabled, d.erased_at IS NOT NULL AS erased
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.center_id = $1 AND d.id = $2
        ), reset AS (
-         UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = NULL, finished_at = NULL, updated_at = now()
-         WHERE id IN (SELECT id FROM target WHERE NOT disabled) RETURNING id
-       ) SELECT id, disabled FROM target`,
+         UPDATE webhook_deliveries d SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claimed_until = NULL, finished_at = NULL, updated_at = now()
+         WHERE id IN (SELECT id FROM target WHERE NOT disabled AND NOT erased)
+           AND d.erased_at IS NULL -- also if an erasure committed since target was read
+         RETURNING id
+       ) SELECT id, disabled, erased FROM target`,
       [centerId, id],
     );
     if (!row) throw new NotFoundError(`No webhook delivery ${id} in this center.`);
+    // Its payload was about a student since erased: there is nothing left to send, ever.
+    if (row.erased)
+      throw new ErasedError(
+        'This delivery was about a student who has since been erased; its content is gone and it cannot be redelivered.',
+      );
     // It would only fail again at once: say what to do instead.
     if (row.disabled)
       throw new ConflictError(

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { RUNTIME, type Runtime } from '../../config/runtime.js';
-import { ConflictError, UnprocessableError } from '../app-error.js';
+import { ConflictError, ErasedError, UnprocessableError } from '../app-error.js';
 import { decrypt, encrypt } from '../crypto.js';
 
 /** Keys are remembered this long (SPEC: a repeat within it replays the first response). */
@@ -11,6 +11,11 @@ export const IDEMPOTENCY_TTL = '24 hours';
 const ABANDONED_AFTER = '60 seconds';
 /** How long a concurrent duplicate waits for the first request to finish before it gets a 409. */
 const WAIT_FOR_FIRST_MS = 10_000;
+/**
+ * status_code of a key whose stored response named a student since erased: the response and fingerprint are
+ * gone, and a retry with the key gets 410 (only 2xx responses are ever stored, so this cannot be a real one).
+ */
+const ERASED = 410;
 
 export type IdempotencyClaim = { kind: 'owner' } | { kind: 'replay'; statusCode: number; body: unknown };
 
@@ -52,6 +57,11 @@ export class IdempotencyService {
         key,
       ]);
       if (!row) continue; // expired and deleted between our statements: claim again
+      if (row.status_code === ERASED) {
+        throw new ErasedError(
+          'The response stored for this Idempotency-Key named a student who has since been erased; it is not replayed.',
+        );
+      }
       if (!row.fingerprint.equals(fingerprint)) {
         throw new UnprocessableError(
           'This Idempotency-Key was already used with a different request (method, path or body).',
@@ -84,6 +94,36 @@ export class IdempotencyService {
     );
   }
 
+  /**
+   * Erasure: every stored response of the scope (a center) with a string value equal to one of `values` (an
+   * erased student's externalId, name, e-mail, notes…) is dropped, with its fingerprint (a hash of a request
+   * that carried them), and the key answers 410 from then on. Responses are encrypted, so they are read
+   * here; the rows are locked, within the caller's transaction.
+   */
+  async forgetResponsesNaming(
+    manager: EntityManager,
+    scope: string,
+    values: readonly string[],
+  ): Promise<number> {
+    const wanted = new Set(values.filter((v) => v !== ''));
+    if (wanted.size === 0) return 0;
+    const rows = await manager.query<{ key: string; response: Buffer }[]>(
+      `SELECT key, response FROM idempotency_keys WHERE scope = $1 AND response IS NOT NULL AND status_code <> $2
+       ORDER BY key FOR UPDATE`,
+      [scope, ERASED],
+    );
+    const naming = rows
+      .filter((row) => namesAny(JSON.parse(decrypt(this.key, row.response).toString('utf8')), wanted))
+      .map((row) => row.key);
+    if (naming.length === 0) return 0;
+    await manager.query(
+      `UPDATE idempotency_keys SET status_code = $3, response = NULL, fingerprint = decode('', 'hex')
+       WHERE scope = $1 AND key = ANY($2::text[])`,
+      [scope, naming, ERASED],
+    );
+    return naming.length;
+  }
+
   async purgeExpired(): Promise<number> {
     const result = await this.dataSource.query<[unknown[], number]>(
       `DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval`,
@@ -91,4 +131,13 @@ export class IdempotencyService {
     );
     return result[1];
   }
+}
+
+/** Whether any string in the JSON value (keys aside) is one of `wanted`. */
+function namesAny(value: unknown, wanted: ReadonlySet<string>): boolean {
+  if (typeof value === 'string') return wanted.has(value);
+  if (Array.isArray(value)) return value.some((item) => namesAny(item, wanted));
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).some((v) => namesAny(v, wanted));
+  return false;
 }
