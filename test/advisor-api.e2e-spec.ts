@@ -321,7 +321,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       const log = `mutation($purpose: GapPurpose, $id: String) {
         logFollowUp(input: { interactionExternalId: "int-1", channel: PHONE, sentAt: "${hoursAgo(1)}", purpose: $purpose, externalId: $id }) { purpose }
       }`;
-      const byVariable = await graphql(t, advisor, log, { purpose: null, id: 'fu-null-variable' });
+      // As the API key: only whole-center viewers choose a follow-up's externalId.
+      const byVariable = await graphql(t, center.apiKey, log, { purpose: null, id: 'fu-null-variable' });
       expect(byVariable.errors).toBeUndefined();
       expect(byVariable.data.logFollowUp.purpose).toBe('THANK_YOU');
       const byLiteral = await graphql(
@@ -460,7 +461,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     expect(own.thankYouWithin24h).toBeCloseTo(1 / 2);
   });
 
-  it('refuses dates PostgreSQL cannot store as BAD_USER_INPUT, like REST does', async () => {
+  // Literals now fail the DateTime scalar itself, at validation (HTTP 400), as variables fail with BAD_USER_INPUT.
+  it('refuses dates PostgreSQL cannot store with HTTP 400, like REST does', async () => {
     await student('stu-1').expect(201);
     await interaction('int-1', 'stu-1', hoursAgo(3)).expect(201);
     for (const [from, to] of [
@@ -472,7 +474,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
         advisor,
         `{ followUpStats(filter: { from: "${from}", to: "${to}" }) { thankYouGaps } }`,
       );
-      expect(stats.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(stats.status).toBe(400);
+      expect(stats.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
     const logged = await graphql(
       t,
@@ -487,7 +490,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
         }
       `,
     );
-    expect(logged.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(logged.status).toBe(400);
+    expect(logged.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   describe('hardening', () => {
@@ -675,8 +679,9 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       const metrics = (await t.http.get('/metrics').expect(200)).text;
       return Number(/^db_statements_total (\d+)/m.exec(metrics)![1]);
     };
+    // Nested lists at one item each: at their defaults a page of 100 would cost more than MAX_COST.
     const query = `query($first: Int) { studentsMissingFollowUps(first: $first) { totalCount edges { node {
-      student { externalId name advisor { name } } gaps { id urgency interaction { externalId company { name } contacts { name } } } } } } }`;
+      student { externalId name advisor { name } } gaps(first: 1) { id urgency interaction { externalId company { name } contacts(first: 1) { name } } } } } } }`;
     const cost = async (first: number) => {
       const before = await statements();
       const response = await graphql(t, advisor, query, { first });
@@ -692,8 +697,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
 
     // Each student's whole timeline too: one more statement per relation, whatever the page size.
     const timeline = `query($first: Int) { studentsMissingFollowUps(first: $first) { edges { node { student {
-      interactions { externalId company { name } } followUps { externalId } reminders { id }
-      resolvedGaps { id interaction { externalId } } } } } } }`;
+      interactions(first: 1) { externalId company { name } } followUps(first: 1) { externalId } reminders(first: 1) { id }
+      resolvedGaps(first: 1) { id interaction { externalId } } } } } } }`;
     const timelineCost = async (first: number) => {
       const before = await statements();
       const response = await graphql(t, advisor, timeline, { first });

@@ -14,7 +14,8 @@ import { AdvisorAuthModule } from './auth/advisor-auth.module.js';
 import { AdvisorAuthService } from './auth/advisor-auth.service.js';
 import { RateLimitService } from './auth/rate-limit.service.js';
 import { formatGraphqlError } from './graphql-errors.js';
-import { HARDENING_RULES } from './graphql-hardening.js';
+import { HARDENING_PLUGINS, HARDENING_RULES, refuseOverTokenLimit } from './graphql-hardening.js';
+import { dateTimeLiteralsNamed } from './models/date-time.scalar.js';
 import { nulFreeStringLiterals, nulFreeVariables } from './nul-characters.js';
 import { AdvisorActionsService } from './queries/advisor-actions.service.js';
 import { AdvisorQueriesService } from './queries/advisor-queries.service.js';
@@ -57,10 +58,11 @@ export class AdvisorsApiModule {
             allowBatchedHttpRequests: false,
             // Answers are per viewer and never cached; Apollo's cache-control plugin, on by default, would
             // still run a hook on every field resolved.
-            plugins: [ApolloServerPluginCacheControlDisabled(), nulFreeVariables],
-            validationRules: [...HARDENING_RULES, nulFreeStringLiterals],
+            plugins: [ApolloServerPluginCacheControlDisabled(), nulFreeVariables, ...HARDENING_PLUGINS],
+            validationRules: [...HARDENING_RULES, nulFreeStringLiterals, dateTimeLiteralsNamed],
             formatError: formatGraphqlError(new Logger('GraphQL')),
             context: async ({ req }: { req: Request & { id?: string } }): Promise<AdvisorContext> => {
+              refuseOverTokenLimit(req);
               const viewer = await auth.authenticate(req.headers.authorization, req.id ?? null);
               await limits.consume(viewer.rateKey);
               const now = clock.now();

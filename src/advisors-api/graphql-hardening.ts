@@ -1,16 +1,35 @@
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import type { GraphQLError, ValidationContext } from 'graphql';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import type { Request } from 'express';
+import { GraphQLError, type ValidationContext } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 export const MAX_DEPTH = 10;
 export const MAX_ALIASES = 15;
+export const MAX_DIRECTIVES = 20;
+/** Lexical tokens of a document: 15 aliased pages with their nested fields take about 800. */
+export const MAX_TOKENS = 3000;
 /**
- * graphql-armor's static cost (objects 2, scalars 1, each level ×1.5): a page of studentsMissingFollowUps with
- * each student's interactions, contacts and gaps costs 250–1,200 (fragments cost more), a full student
- * timeline about 120; 5,000 leaves room for real screens (and a few aliased ones), not for floods.
+ * Cost = the number of values the answer can hold: 1 per field (object or scalar), a list's items times its
+ * `first` (or default; a page's edges times the page size), free text weighted by its length (TEXT_COST).
+ * So the cost bounds the answer's size, whatever the data: at most MAX_COST values of at most a few hundred
+ * bytes (TEXT_COST in models/list-size.ts). A page of 20 students with their gaps (default 20 each), their
+ * interactions and companies costs about 4,000; ask for fewer nested items to show more students.
  */
-export const MAX_COST = 5000;
+export const MAX_COST = 10_000;
+/** Evaluating the cost stops (and refuses) past this many selections, e.g. a fragment spread many times over. */
+const MAX_COST_NODES = 20_000;
+
+/** A limit refused before execution: HTTP 400, GRAPHQL_VALIDATION_FAILED, like graphql-js's own rules. */
+function refused(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } },
+  });
+}
 
 /**
  * graphql-armor's rules throw by default (fine under envelop, a 500 under Apollo): report instead, so the
@@ -22,7 +41,69 @@ const report = {
 };
 
 export const HARDENING_RULES = [
-  maxDepthRule({ n: MAX_DEPTH, ...report }),
+  // Depth counts fields only: a fragment spread adds none (each spread counted as a level would refuse
+  // ordinary fragment use and still let a long chain through its memo).
+  maxDepthRule({ n: MAX_DEPTH, flattenFragments: true, ...report }),
   maxAliasesRule({ n: MAX_ALIASES, ...report }),
-  costLimitRule({ maxCost: MAX_COST, ...report }),
+  maxDirectivesRule({ n: MAX_DIRECTIVES, ...report }),
 ];
+
+/**
+ * graphql-armor's token limit, checked before Apollo parses the document: a document of more tokens (e.g. a
+ * chain of thousands of fragments) is refused before graphql-js parses or validates it, so none of their
+ * recursive walks can exhaust the stack. Called from the GraphQL context, whose errors keep their HTTP status
+ * (Apollo turns an error thrown by a parsing hook into a 500).
+ */
+export function refuseOverTokenLimit(req: Request): void {
+  const query: unknown = (req.body as { query?: unknown } | undefined)?.query ?? req.query?.query;
+  if (typeof query !== 'string') return;
+  try {
+    new MaxTokensParserWLexer(query, { n: MAX_TOKENS }).parseDocument();
+  } catch (error) {
+    if (error instanceof GraphQLError && /Token limit/.test(error.message))
+      throw refused(`The query has more than ${MAX_TOKENS} tokens.`);
+    // Any other syntax error: Apollo's own parse reports it (GRAPHQL_PARSE_FAILED).
+  }
+}
+
+/**
+ * The cost limit, per request: it needs the variables (`first: $n`), which validation rules never see.
+ * graphql-armor's cost-limit knows no list sizes, so graphql-query-complexity does it with the `complexity`
+ * each list field declares (models/list-size.ts), and 1 for any other field.
+ */
+const costLimit: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didResolveOperation: ({ request, document, schema, operationName }) => {
+        let cost: number;
+        try {
+          cost = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables ?? {},
+            operationName: operationName ?? undefined,
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            maxQueryNodes: MAX_COST_NODES,
+          });
+        } catch (error) {
+          // Anything else is a bug: fail closed (a 500, logged), never skip the limit.
+          if (!(error instanceof GraphQLError)) throw error;
+          if (/maximum allowed number of nodes/.test(error.message))
+            return Promise.reject(
+              refused(`The query is too large to evaluate (over ${MAX_COST_NODES} selections).`),
+            );
+          // Variables that do not fit their types, refused as execution would refuse them.
+          return Promise.reject(
+            new GraphQLError(error.message, {
+              extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            }),
+          );
+        }
+        if (cost > MAX_COST)
+          return Promise.reject(refused(`The query's cost ${cost} exceeds the maximum cost of ${MAX_COST}.`));
+        return Promise.resolve();
+      },
+    }),
+};
+
+export const HARDENING_PLUGINS = [costLimit];

@@ -2,8 +2,11 @@ import { AdvisorMutationsResolver } from './resolvers/advisor-mutations.resolver
 import { AdvisorQueriesResolver } from './resolvers/advisor-queries.resolver.js';
 import {
   AdvisorFiguresResolver,
+  FollowUpStatsResolver,
   GapResolver,
   InteractionResolver,
+  ReminderResolver,
+  ReminderWhyResolver,
   ResolvedGapResolver,
   StudentGapsResolver,
   StudentResolver,
@@ -21,4 +24,7 @@ export const RESOLVERS = [
   ResolvedGapResolver,
   InteractionResolver,
   AdvisorFiguresResolver,
+  FollowUpStatsResolver,
+  ReminderResolver,
+  ReminderWhyResolver,
 ];

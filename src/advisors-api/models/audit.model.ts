@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from './date-time.scalar.js';
 
 @ObjectType({ description: 'One read of a student record (append-only; ids only, no personal values).' })
 export class AuditEntry {
@@ -9,12 +10,12 @@ export class AuditEntry {
   studentExternalId!: string | null;
   @Field() operation!: string;
   @Field(() => String, { nullable: true }) requestId!: string | null;
-  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => DateTimeScalar) at!: Date;
 }
 
 @ObjectType()
 export class AuditLogPage {
-  @Field(() => [AuditEntry]) entries!: AuditEntry[];
+  @Field(() => [AuditEntry], { description: 'The page: at most `first` entries.' }) entries!: AuditEntry[];
   @Field(() => String, { nullable: true, description: 'Pass as `after` for older entries.' })
   nextCursor!: string | null;
 }

@@ -1,5 +1,7 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { FollowUpChannel, GapPurpose, InteractionKind, InteractionOutcome } from './enums.js';
+import { TEXT_COST } from './list-size.js';
+import { DateTimeScalar } from './date-time.scalar.js';
 
 // Parents carry their internal ids (not exposed) so field resolvers can batch-load relations by id.
 
@@ -33,12 +35,13 @@ export class Interaction {
   contactIds!: string[];
   @Field() externalId!: string;
   @Field(() => InteractionKind) kind!: InteractionKind;
-  @Field(() => GraphQLISODateTime) occurredAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) endedAt!: Date | null;
+  @Field(() => DateTimeScalar) occurredAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) endedAt!: Date | null;
   @Field(() => InteractionOutcome) outcome!: InteractionOutcome;
   @Field(() => String, { nullable: true, description: 'The day the company promised a decision.' })
   resultExpectedBy!: string | null;
-  @Field(() => String, { nullable: true, description: 'Topics discussed.' }) notes!: string | null;
+  @Field(() => String, { nullable: true, description: 'Topics discussed.', complexity: TEXT_COST.notes })
+  notes!: string | null;
 }
 
 @ObjectType()
@@ -46,9 +49,9 @@ export class FollowUp {
   @Field({ description: 'Follow-ups an advisor logged get `advisor-log.<uuid>`.' }) externalId!: string;
   @Field() interactionExternalId!: string;
   @Field(() => FollowUpChannel) channel!: FollowUpChannel;
-  @Field(() => GraphQLISODateTime) sentAt!: Date;
+  @Field(() => DateTimeScalar) sentAt!: Date;
   @Field(() => GapPurpose) purpose!: GapPurpose;
-  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => String, { nullable: true, complexity: TEXT_COST.notes }) note!: string | null;
 }
 
 @ObjectType()

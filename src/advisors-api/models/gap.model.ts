@@ -1,6 +1,8 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GapPurpose, GapState, GapUrgency, ReminderStatus } from './enums.js';
 import { Student } from './directory.model.js';
+import { TEXT_COST } from './list-size.js';
+import { DateTimeScalar } from './date-time.scalar.js';
 
 @ObjectType({ description: 'An open gap: a follow-up the student still owes.' })
 export class Gap {
@@ -8,12 +10,12 @@ export class Gap {
   @Field(() => ID) id!: string;
   @Field(() => GapPurpose) purpose!: GapPurpose;
   @Field(() => GapUrgency) urgency!: GapUrgency;
-  @Field(() => GraphQLISODateTime) idealBy!: Date;
-  @Field(() => GraphQLISODateTime) overdueAt!: Date;
+  @Field(() => DateTimeScalar) idealBy!: Date;
+  @Field(() => DateTimeScalar) overdueAt!: Date;
   @Field(() => Int) remindersSent!: number;
-  @Field(() => GraphQLISODateTime, { nullable: true }) lastRemindedAt!: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) nextReminderAt!: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'No nudge before this instant.' })
+  @Field(() => DateTimeScalar, { nullable: true }) lastRemindedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) nextReminderAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'No nudge before this instant.' })
   snoozedUntil!: Date | null;
 }
 
@@ -23,10 +25,10 @@ export class ResolvedGap {
   @Field(() => ID) id!: string;
   @Field(() => GapPurpose) purpose!: GapPurpose;
   @Field(() => GapState) state!: GapState;
-  @Field(() => String, { nullable: true }) reason!: string | null;
-  @Field(() => GraphQLISODateTime) idealBy!: Date;
-  @Field(() => GraphQLISODateTime) overdueAt!: Date;
-  @Field(() => GraphQLISODateTime) resolvedAt!: Date;
+  @Field(() => String, { nullable: true, complexity: TEXT_COST.reason }) reason!: string | null;
+  @Field(() => DateTimeScalar) idealBy!: Date;
+  @Field(() => DateTimeScalar) overdueAt!: Date;
+  @Field(() => DateTimeScalar) resolvedAt!: Date;
 }
 
 @ObjectType()
@@ -64,7 +66,8 @@ export class SpacingDecision {
 @ObjectType({ description: 'Why a reminder goes out when it does (SPEC section 3).' })
 export class ReminderWhy {
   @Field() timezone!: string;
-  @Field(() => [ReminderWhyItem]) items!: ReminderWhyItem[];
+  /** A field resolver with `first` (relations.resolver.ts). */
+  items!: ReminderWhyItem[];
   @Field(() => QuietHoursShift, { nullable: true }) quietHours!: QuietHoursShift | null;
   @Field(() => SpacingDecision) spacing!: SpacingDecision;
   @Field(() => String, { nullable: true }) suppressed?: string;
@@ -74,10 +77,11 @@ export class ReminderWhy {
 export class Reminder {
   @Field(() => ID) id!: string;
   @Field(() => ReminderStatus) status!: ReminderStatus;
-  @Field(() => GraphQLISODateTime) scheduledAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) sentAt!: Date | null;
+  @Field(() => DateTimeScalar) scheduledAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) sentAt!: Date | null;
   @Field(() => String, { nullable: true }) cancelReason!: string | null;
-  @Field(() => [ReminderItem]) items!: ReminderItem[];
+  /** A field resolver with `first` (relations.resolver.ts). */
+  items!: ReminderItem[];
   @Field(() => ReminderWhy) why!: ReminderWhy;
 }
 
@@ -85,7 +89,8 @@ export class Reminder {
 export class StudentGaps {
   studentId!: string;
   @Field(() => Student) student!: Student;
-  @Field(() => [Gap], { description: 'Its open gaps matching the filter, most urgent first.' }) gaps!: Gap[];
+  /** A field resolver with `first` (relations.resolver.ts). */
+  gaps!: Gap[];
 }
 
 @ObjectType()
@@ -103,7 +108,8 @@ export class PageInfo {
 @ObjectType()
 export class StudentGapConnection {
   @Field(() => Int) totalCount!: number;
-  @Field(() => [StudentGapEdge]) edges!: StudentGapEdge[];
+  @Field(() => [StudentGapEdge], { description: 'The page: at most `first` students.' })
+  edges!: StudentGapEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
@@ -111,7 +117,7 @@ export class StudentGapConnection {
 export class GapDecision {
   @Field(() => ID) id!: string;
   @Field(() => GapState) state!: GapState;
-  @Field(() => String, { nullable: true }) reason!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) snoozedUntil!: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) nextReminderAt!: Date | null;
+  @Field(() => String, { nullable: true, complexity: TEXT_COST.reason }) reason!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true }) snoozedUntil!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) nextReminderAt!: Date | null;
 }

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
+import { Field, InputType, Int } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { IsStorableDate } from '../../common/validators.js';
 import { FollowUpChannel, GapPurpose, GapUrgency, InteractionKind } from './enums.js';
+import { DateTimeScalar } from './date-time.scalar.js';
 
 // Validated by the global ValidationPipe like REST bodies: a bad value is BAD_USER_INPUT naming the field.
 
@@ -44,11 +45,11 @@ export class MissingFollowUpsFilter {
 
 @InputType()
 export class FollowUpStatsFilter {
-  @Field(() => GraphQLISODateTime, { description: 'Interactions that ended at or after this instant.' })
+  @Field(() => DateTimeScalar, { description: 'Interactions that ended at or after this instant.' })
   @IsStorableDate()
   from!: Date;
 
-  @Field(() => GraphQLISODateTime, { description: 'Interactions that ended before this instant.' })
+  @Field(() => DateTimeScalar, { description: 'Interactions that ended before this instant.' })
   @IsStorableDate()
   to!: Date;
 
@@ -70,7 +71,7 @@ export class LogFollowUpInput {
   @IsEnum(FollowUpChannel)
   channel!: FollowUpChannel;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   @IsStorableDate()
   sentAt!: Date;
 
@@ -93,7 +94,8 @@ export class LogFollowUpInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The portal-style id to store it under; generated (`advisor-log.<uuid>`) when omitted.',
+    description:
+      'Directors and API keys only (CONFLICT when taken): the portal-style id to store it under. Omitted: `advisor-log.<uuid>`. An advisor giving one is BAD_USER_INPUT, whatever the id.',
   })
   @IsOptional()
   @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'must be 1–128 characters of A-Za-z0-9._:-' })

@@ -1,6 +1,9 @@
-import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { Advisor } from './directory.model.js';
 import { InteractionKind } from './enums.js';
+import { DateTimeScalar } from './date-time.scalar.js';
+
+const KIND_COUNT = Object.keys(InteractionKind).length;
 
 @ObjectType()
 export class KindCount {
@@ -12,7 +15,11 @@ export class KindCount {
   description: 'Follow-up figures for interactions that ended in the range, in the caller’s scope.',
 })
 export class FollowUpFigures {
-  @Field(() => [KindCount]) interactionsByKind!: KindCount[];
+  @Field(() => [KindCount], {
+    description: 'One per InteractionKind, always all five.',
+    complexity: ({ childComplexity }) => KIND_COUNT * (1 + childComplexity),
+  })
+  interactionsByKind!: KindCount[];
   @Field(() => Int, { description: 'Thank-you gaps of those interactions.' }) thankYouGaps!: number;
   @Field(() => Float, { nullable: true, description: 'Share (0–1) thanked within 24 h of the end.' })
   thankYouWithin24h!: number | null;
@@ -32,8 +39,8 @@ export class AdvisorFollowUpFigures extends FollowUpFigures {
 
 @ObjectType()
 export class FollowUpStats extends FollowUpFigures {
-  @Field(() => GraphQLISODateTime) from!: Date;
-  @Field(() => GraphQLISODateTime) to!: Date;
-  @Field(() => [AdvisorFollowUpFigures], { description: 'The same per advisor; empty for advisors.' })
+  @Field(() => DateTimeScalar) from!: Date;
+  @Field(() => DateTimeScalar) to!: Date;
+  /** A field resolver with `first` (relations.resolver.ts). */
   perAdvisor!: AdvisorFollowUpFigures[];
 }

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../../common/app-error.js';
 import { GapDecisionsService, type GapDecisionResult } from '../../follow-ups/gap-decisions.service.js';
 import { FollowUpsService } from '../../interactions/follow-ups.service.js';
 import { caseloadCondition, type Viewer } from '../auth/viewer.js';
+import { badUserInput } from '../graphql-errors.js';
 import type { FollowUp } from '../models/directory.model.js';
 import type { LogFollowUpInput } from '../models/inputs.js';
 import { GapPurpose } from '../models/enums.js';
@@ -23,6 +24,13 @@ export class AdvisorActionsService {
   ) {}
 
   async logFollowUp(viewer: Viewer, input: LogFollowUpInput): Promise<FollowUp> {
+    // externalIds are one namespace per center: whether an advisor's choice were taken (CONFLICT) or free
+    // would tell that a colleague's student has that follow-up. So only whole-center viewers choose one.
+    if (input.externalId != null && viewer.caseloadOf !== null)
+      throw badUserInput(
+        'Advisors cannot choose a follow-up externalId; leave it out to get advisor-log.<uuid>.',
+        'input.externalId',
+      );
     const [visible] = await this.dataSource.query<{ id: string }[]>(
       `SELECT i.id FROM interactions i JOIN students s ON s.id = i.student_id
        WHERE i.center_id = $1 AND i.external_id = $2 AND i.deleted_at IS NULL

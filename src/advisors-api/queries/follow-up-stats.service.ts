@@ -5,6 +5,7 @@ import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import { badUserInput } from '../graphql-errors.js';
 import { InteractionKind } from '../models/enums.js';
 import type { FollowUpStatsFilter } from '../models/inputs.js';
+import { PER_ADVISOR } from '../models/list-size.js';
 import type { AdvisorFollowUpFigures, FollowUpFigures, FollowUpStats } from '../models/stats.model.js';
 
 const KINDS = Object.values(InteractionKind);
@@ -63,14 +64,13 @@ export class FollowUpStatsService {
     if (!(from < to)) throw badUserInput('from must be before to.', 'filter.from');
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000)
       throw badUserInput(`The range may span at most ${MAX_RANGE_DAYS} days.`, 'filter.to');
-    const rows = await this.dataSource.query<StatsRow[]>(STATS_SQL, [
-      viewer.centerId,
-      viewer.caseloadOf,
-      filter.advisorExternalId ?? null,
-      from,
-      to,
-      now,
-    ]);
+    // The total row, then at most PER_ADVISOR.max advisors by externalId (perAdvisor shows its `first`).
+    const rows = await this.dataSource.query<StatsRow[]>(
+      `SELECT x.* FROM (${STATS_SQL}) x LEFT JOIN advisors a ON a.id = x."advisorId"
+       WHERE x."isTotal" OR x."advisorId" IS NOT NULL
+       ORDER BY x."isTotal" DESC, a.external_id LIMIT ${PER_ADVISOR.max + 1}`,
+      [viewer.centerId, viewer.caseloadOf, filter.advisorExternalId ?? null, from, to, now],
+    );
     const total = rows.find((r) => r.isTotal);
     const perAdvisor: AdvisorFollowUpFigures[] =
       viewer.role === 'director'

@@ -33,14 +33,27 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
         return ids.map((id) => found.get(id) ?? null);
       }),
     );
-  /** Several rows per key (children of a parent), in the order the SQL gives. */
-  const manyBy = <T>(sql: string, extra: unknown[] = [], map: (row: Row<T>) => T = (row) => row) =>
-    new DataLoader<string, T[]>(async (keys) => {
-      const rows = await dataSource.query<Row<T>[]>(sql, [center, keys, ...extra]);
-      const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
-      for (const row of rows) grouped.get(row.key)?.push(map(row));
-      return keys.map((key) => grouped.get(key)!);
-    });
+  /**
+   * Several rows per key (children of a parent), at most `first` per key, in the order the SQL gives. The SQL
+   * takes $1 center, $2 keys, $3 first (to cut each key's rows with a window function) and then `extra`; one
+   * batch loader per `first` asked for in the request.
+   */
+  const manyBy = <T>(sql: string, extra: unknown[] = [], map: (row: Row<T>) => T = (row) => row) => {
+    const bySize = new Map<number, DataLoader<string, T[]>>();
+    return (first: number): DataLoader<string, T[]> => {
+      let loader = bySize.get(first);
+      if (!loader) {
+        loader = new DataLoader<string, T[]>(async (keys) => {
+          const rows = await dataSource.query<Row<T>[]>(sql, [center, keys, first, ...extra]);
+          const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
+          for (const row of rows) grouped.get(row.key)?.push(map(row));
+          return keys.map((key) => grouped.get(key)!);
+        });
+        bySize.set(first, loader);
+      }
+      return loader;
+    };
+  };
 
   return {
     student: byId<Student>(
@@ -60,31 +73,45 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
       `SELECT id AS key, id, external_id AS "externalId", name, title FROM contacts WHERE center_id = $1 AND id = ANY($2::uuid[])`,
     ),
     interactionsOfStudent: manyBy<Interaction>(
-      `${INTERACTIONS.replace('i.id AS key', 'i.student_id AS key')} AND i.student_id = ANY($2::uuid[])
-       ORDER BY i.occurred_at DESC, i.id`,
+      firstPerKey(
+        `${INTERACTIONS.replace('i.id AS key', 'i.student_id AS key')} AND i.student_id = ANY($2::uuid[])`,
+        'i.student_id',
+        'i.occurred_at DESC, i.id',
+      ),
     ),
     followUpsOfStudent: manyBy<FollowUp>(
-      `SELECT i.student_id AS key, f.external_id AS "externalId", i.external_id AS "interactionExternalId",
-              f.channel, f.sent_at AS "sentAt", f.purpose, f.note
-       FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
-       WHERE f.center_id = $1 AND i.student_id = ANY($2::uuid[]) AND f.deleted_at IS NULL
-       ORDER BY f.sent_at DESC, f.id`,
+      firstPerKey(
+        `SELECT i.student_id AS key, f.external_id AS "externalId", i.external_id AS "interactionExternalId",
+                f.channel, f.sent_at AS "sentAt", f.purpose, f.note
+         FROM follow_ups f JOIN interactions i ON i.id = f.interaction_id
+         WHERE f.center_id = $1 AND i.student_id = ANY($2::uuid[]) AND f.deleted_at IS NULL`,
+        'i.student_id',
+        'f.sent_at DESC, f.id',
+      ),
     ),
     openGapsOfStudent: manyBy<Gap>(
-      `SELECT x."studentId" AS key, x.* FROM (${OPEN_GAPS}) x ORDER BY x."overdueAt", x.id`,
+      `SELECT * FROM (SELECT x."studentId" AS key, x.*, row_number() OVER (PARTITION BY x."studentId" ORDER BY x."overdueAt", x.id) AS rank
+                      FROM (${OPEN_GAPS}) x) y
+       WHERE y.rank <= $3 ORDER BY y.rank`,
       [now],
       (row) => withUrgency(row, now),
     ),
     resolvedGapsOfStudent: manyBy<ResolvedGap>(
-      `SELECT g.student_id AS key, g.id, g.interaction_id AS "interactionId", g.purpose, g.state,
-              g.state_reason AS reason, g.ideal_by AS "idealBy", g.overdue_at AS "overdueAt", g.updated_at AS "resolvedAt"
-       FROM gaps g WHERE g.center_id = $1 AND g.student_id = ANY($2::uuid[]) AND g.state <> 'OPEN'
-       ORDER BY g.updated_at DESC, g.id`,
+      firstPerKey(
+        `SELECT g.student_id AS key, g.id, g.interaction_id AS "interactionId", g.purpose, g.state,
+                g.state_reason AS reason, g.ideal_by AS "idealBy", g.overdue_at AS "overdueAt", g.updated_at AS "resolvedAt"
+         FROM gaps g WHERE g.center_id = $1 AND g.student_id = ANY($2::uuid[]) AND g.state <> 'OPEN'`,
+        'g.student_id',
+        'g.updated_at DESC, g.id',
+      ),
     ),
     remindersOfStudent: manyBy<Reminder>(
-      `SELECT r.student_id AS key, ${REMINDER_COLUMNS}
-       FROM reminders r WHERE r.center_id = $1 AND r.student_id = ANY($2::uuid[])
-       ORDER BY r.scheduled_at DESC, r.id`,
+      firstPerKey(
+        `SELECT r.student_id AS key, ${REMINDER_COLUMNS}
+         FROM reminders r WHERE r.center_id = $1 AND r.student_id = ANY($2::uuid[])`,
+        'r.student_id',
+        'r.scheduled_at DESC, r.id',
+      ),
     ),
   };
 }
@@ -119,10 +146,22 @@ const INTERACTIONS = `SELECT i.id AS key, ${INTERACTION_COLUMNS} FROM interactio
 const OPEN_GAPS = openGapsSql({
   center: '$1',
   students: 'g.student_id = ANY($2::uuid[])',
-  at: '$3',
+  at: '$4',
   urgencies: 'NULL',
   kinds: 'NULL',
 });
+
+/**
+ * `select` (its first column `key`, the parent) cut to the first $3 rows of each parent in `order`: a window
+ * function, so one statement serves a whole batch of parents and none returns more than asked.
+ */
+function firstPerKey(select: string, parent: string, order: string): string {
+  const ranked = select.replace(
+    /^\s*SELECT /,
+    `SELECT row_number() OVER (PARTITION BY ${parent} ORDER BY ${order}) AS rank, `,
+  );
+  return `SELECT * FROM (${ranked}) x WHERE x.rank <= $3 ORDER BY x.rank`;
+}
 
 /** A gap row with its urgency at `now`. */
 export function withUrgency(row: Omit<Gap, 'urgency'>, now: Date): Gap {

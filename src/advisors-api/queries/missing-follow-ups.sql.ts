@@ -1,4 +1,5 @@
 import { caseloadCondition } from '../auth/viewer.js';
+import { NESTED_LIST } from '../models/list-size.js';
 import {
   ADVISOR_COLUMNS,
   COMPANY_COLUMNS,
@@ -64,7 +65,12 @@ page AS (
 -- The page without the extra row that only tells whether there is a next page.
 shown AS (SELECT student_id FROM page ORDER BY sort_key, student_id LIMIT $11::int - 1),
 shown_students AS (SELECT ${STUDENT_COLUMNS} FROM students s WHERE s.center_id = $1 AND s.id IN (SELECT student_id FROM shown)),
-shown_gaps AS (${openGapsSql({ center: '$1', students: 'g.student_id IN (SELECT student_id FROM shown)', at: '$8', urgencies: '$4', kinds: '$5' })}),
+-- At most NESTED_LIST.max gaps per student: StudentGaps.gaps shows its \`first\` of them.
+shown_gaps AS (
+  SELECT * FROM (SELECT y.*, row_number() OVER (PARTITION BY y."studentId" ORDER BY y."overdueAt", y.id) AS rank
+                 FROM (${openGapsSql({ center: '$1', students: 'g.student_id IN (SELECT student_id FROM shown)', at: '$8', urgencies: '$4', kinds: '$5' })}) y) z
+  WHERE z.rank <= ${NESTED_LIST.max}
+),
 shown_interactions AS (
   SELECT ${INTERACTION_COLUMNS} FROM interactions i
   WHERE i.center_id = $1 AND i.deleted_at IS NULL AND i.id IN (SELECT "interactionId" FROM shown_gaps)

@@ -1,9 +1,10 @@
-import { Args, Context, GraphQLISODateTime, ID, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Resolver } from '@nestjs/graphql';
 import type { AdvisorContext } from '../advisor-context.js';
 import { FollowUp } from '../models/directory.model.js';
 import { GapDecision } from '../models/gap.model.js';
 import { LogFollowUpInput } from '../models/inputs.js';
 import { AdvisorActionsService } from '../queries/advisor-actions.service.js';
+import { DateTimeScalar } from '../models/date-time.scalar.js';
 
 @Resolver()
 export class AdvisorMutationsResolver {
@@ -37,7 +38,7 @@ export class AdvisorMutationsResolver {
   snoozeGap(
     @Context() ctx: AdvisorContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('until', { type: () => GraphQLISODateTime }) until: Date,
+    @Args('until', { type: () => DateTimeScalar }) until: Date,
   ): Promise<GapDecision> {
     return this.actions.snoozeGap(ctx.viewer, id, until) as Promise<GapDecision>;
   }

@@ -1,4 +1,4 @@
-import { Args, Context, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Query, Resolver } from '@nestjs/graphql';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AdvisorContext } from '../advisor-context.js';
 import { forbidden } from '../graphql-errors.js';
@@ -6,23 +6,18 @@ import { AuditLogPage } from '../models/audit.model.js';
 import { Student } from '../models/directory.model.js';
 import { StudentGapConnection } from '../models/gap.model.js';
 import { FollowUpStatsFilter, MissingFollowUpsFilter } from '../models/inputs.js';
+import { ListSize } from '../models/list-size.js';
 import { FollowUpStats } from '../models/stats.model.js';
-import { AdvisorQueriesService } from '../queries/advisor-queries.service.js';
+import { AdvisorQueriesService, MAX_PAGE } from '../queries/advisor-queries.service.js';
 import { FollowUpStatsService } from '../queries/follow-up-stats.service.js';
 
 /**
  * Page sizes as SPEC 5.2 declares them, `first: Int = 20`: nullable with a default, so a client may send
- * null (or a nullable `$first` variable without a value) and get the default page.
+ * null (or a nullable `$first` variable without a value) and get the default page. The cost of a page is its
+ * `first` times the cost of one edge (see models/list-size.ts).
  */
-const pageSize = (defaultValue: number) =>
-  ({
-    type: () => Int,
-    nullable: true,
-    defaultValue,
-    description: `1 to 100; null: ${defaultValue}.`,
-  }) as const;
-const FIRST_20 = pageSize(20);
-const FIRST_50 = pageSize(50);
+const FIRST_20 = new ListSize(20, MAX_PAGE);
+const FIRST_50 = new ListSize(50, MAX_PAGE);
 
 @Resolver()
 export class AdvisorQueriesResolver {
@@ -35,12 +30,13 @@ export class AdvisorQueriesResolver {
   @Query(() => StudentGapConnection, {
     description:
       'Students with at least one open gap matching the filter, most urgent first (earliest overdueAt among their matching gaps, then student). Pages never skip or repeat a student while data changes.',
+    complexity: FIRST_20.complexity,
   })
   studentsMissingFollowUps(
     @Context() ctx: AdvisorContext,
     @Args('filter', { type: () => MissingFollowUpsFilter, nullable: true })
     filter: MissingFollowUpsFilter | null,
-    @Args('first', FIRST_20) first: number | null,
+    @Args('first', FIRST_20.arg) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<StudentGapConnection> {
     const size = first ?? FIRST_20.defaultValue;
@@ -64,11 +60,14 @@ export class AdvisorQueriesResolver {
     return this.stats.stats(ctx.viewer, filter, ctx.now);
   }
 
-  @Query(() => AuditLogPage, { description: 'Reads of student records, newest first. Directors only.' })
+  @Query(() => AuditLogPage, {
+    description: 'Reads of student records, newest first. Directors only.',
+    complexity: FIRST_50.complexity,
+  })
   async auditLog(
     @Context() ctx: AdvisorContext,
     @Args('studentExternalId', { type: () => String, nullable: true }) studentExternalId: string | null,
-    @Args('first', FIRST_50) first: number | null,
+    @Args('first', FIRST_50.arg) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<AuditLogPage> {
     if (ctx.viewer.role !== 'director') throw forbidden('Only directors can read the audit log.');
