@@ -44,7 +44,7 @@ function stripPropertyName(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
-/** Keys no input field has, yet class-transformer drops and class-validator's whitelist takes for known. */
+/** Keys no input field has, which Nest's pipe deletes before class-validator's whitelist could report them. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**

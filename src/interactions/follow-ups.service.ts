@@ -38,7 +38,7 @@ async function interactionStarts(
 /**
  * Why a follow-up cannot be stored: its interaction is unknown (422), it was sent in the future (400: the
  * body alone shows it), or before its interaction began (422, like every problem with a referenced record).
- * Either would make "time to thank-you" meaningless.
+ * The last two would make "time to thank-you" meaningless.
  */
 function sentAtError(
   item: FollowUpBulkItem,
