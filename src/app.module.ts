@@ -13,6 +13,7 @@ import { IdempotencyInterceptor } from './common/idempotency/idempotency.interce
 import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { CLOCK, systemClock, type Clock } from './common/clock.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { RestRateLimitInterceptor } from './common/rate-limit/rest-rate-limit.interceptor.js';
 import { createValidationPipe } from './common/validation.js';
 import { RUNTIME, type Runtime } from './config/runtime.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -45,6 +46,8 @@ class CoreModule {
         { provide: CLOCK, useValue: clock ?? systemClock },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: () => createValidationPipe() },
+        // Before idempotency: a center over its budget is refused before any other work is done.
+        { provide: APP_INTERCEPTOR, useClass: RestRateLimitInterceptor },
         IdempotencyService,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

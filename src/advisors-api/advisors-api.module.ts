@@ -13,7 +13,7 @@ import type { AdvisorContext } from './advisor-context.js';
 import { AdvisorAuthModule } from './auth/advisor-auth.module.js';
 import { AdvisorAuthService } from './auth/advisor-auth.service.js';
 import { RateLimitService } from './auth/rate-limit.service.js';
-import { formatGraphqlError } from './graphql-errors.js';
+import { formatGraphqlError, serviceUnavailableStatus } from './graphql-errors.js';
 import { HARDENING_PLUGINS, HARDENING_RULES, refuseOverTokenLimit } from './graphql-hardening.js';
 import { dateTimeLiteralsNamed } from './models/date-time.scalar.js';
 import { nulFreeStringLiterals, nulFreeVariables } from './nul-characters.js';
@@ -58,7 +58,12 @@ export class AdvisorsApiModule {
             allowBatchedHttpRequests: false,
             // Answers are per viewer and never cached; Apollo's cache-control plugin, on by default, would
             // still run a hook on every field resolved.
-            plugins: [ApolloServerPluginCacheControlDisabled(), nulFreeVariables, ...HARDENING_PLUGINS],
+            plugins: [
+              ApolloServerPluginCacheControlDisabled(),
+              nulFreeVariables,
+              ...HARDENING_PLUGINS,
+              serviceUnavailableStatus,
+            ],
             validationRules: [...HARDENING_RULES, nulFreeStringLiterals, dateTimeLiteralsNamed],
             formatError: formatGraphqlError(new Logger('GraphQL')),
             context: async ({ req }: { req: Request & { id?: string } }): Promise<AdvisorContext> => {

@@ -1,13 +1,15 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from '../common/app-error.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/connection-errors.js';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
 export function tooManyRequests(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`Too many requests for this token; retry in ${retryAfterSeconds} s.`, {
+  return new GraphQLError(`Too many requests for this advisor or center; retry in ${retryAfterSeconds} s.`, {
     extensions: {
       code: 'TOO_MANY_REQUESTS',
       retryAfter: retryAfterSeconds,
@@ -15,6 +17,55 @@ export function tooManyRequests(retryAfterSeconds: number): GraphQLError {
     },
   });
 }
+
+const SERVICE_UNAVAILABLE_MESSAGE = `The service cannot reach its database right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s.`;
+
+/** SERVICE_UNAVAILABLE, HTTP 503 with Retry-After: the database is unreachable (isDatabaseUnavailable). */
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+      http: { status: 503, headers: new Map([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) },
+    },
+  });
+}
+
+/**
+ * For code that runs while the GraphQL context is built (authentication, rate limit): Apollo answers a plain
+ * error thrown there with a 500, so a database outage must be turned into SERVICE_UNAVAILABLE before.
+ */
+export function asServiceUnavailable(error: unknown): unknown {
+  return isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+}
+
+/**
+ * A resolver that finds the database down makes the whole response 503 with Retry-After, as the context's
+ * failure does. Its partial `data` is dropped: the answer is "retry later", in the same shape (errors only)
+ * whichever step met the outage; and with `data` in the body Nest's Apollo driver would reset the status to 200.
+ */
+export const serviceUnavailableStatus: ApolloServerPlugin = {
+  requestDidStart: () => {
+    let outage = false;
+    return Promise.resolve({
+      didEncounterErrors: ({ errors, response }) => {
+        outage = errors.some((e) => isDatabaseUnavailable(unwrapResolverError(e)));
+        if (outage) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        }
+        return Promise.resolve();
+      },
+      willSendResponse: ({ response }) => {
+        if (outage && response.body.kind === 'single') {
+          const { errors, extensions } = response.body.singleResult;
+          response.body.singleResult = { errors, ...(extensions ? { extensions } : {}) };
+        }
+        return Promise.resolve();
+      },
+    });
+  },
+};
 
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT, field } });
@@ -47,6 +98,7 @@ const DELIBERATE = new Set<string>([
   'NOT_FOUND',
   'CONFLICT',
   'TOO_MANY_REQUESTS',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /**
@@ -62,6 +114,13 @@ export function formatGraphqlError(logger: { error(details: object, message: str
         message: original.message,
         path: formatted.path,
         extensions: { code: CODES[original.code] ?? 'BAD_REQUEST', errors: original.errors },
+      };
+    }
+    if (isDatabaseUnavailable(original)) {
+      return {
+        message: SERVICE_UNAVAILABLE_MESSAGE,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: DATABASE_RETRY_AFTER_SECONDS },
       };
     }
     const code = formatted.extensions?.code;

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/connection-errors.js';
 import { assignRequestId } from '../logging/logger.js';
 import { AppError, type FieldError } from './app-error.js';
 
@@ -29,10 +30,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.originalUrl?.split('?')[0];
     // Errors raised before the logging middleware (e.g. by the JSON body parser) have no id yet.
     problem.requestId = request.id ?? assignRequestId(request, response);
-    if (problem.status >= 500) {
+    const retryAfter = retryAfterSeconds(exception);
+    if (problem.status === 503 && retryAfter !== undefined) {
+      // Expected while a dependency is down: one line per request, no stack trace.
+      const reason = exception instanceof Error ? exception.message : String(exception);
+      this.logger.warn({ requestId: problem.requestId, reason }, 'service unavailable');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
     }
     if (response.headersSent) return;
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     if (exception instanceof HttpException && exception.getStatus() === 429) {
       const retryAfter = response.getHeader('Retry-After');
       if (retryAfter) response.setHeader('Retry-After', retryAfter);
@@ -50,7 +57,26 @@ export function toProblem(exception: unknown): ProblemDetails {
   return problem;
 }
 
+/**
+ * Seconds the client should wait before retrying, for errors that say so (`retryAfterSeconds`, e.g. a rate
+ * limit) and while the database is unreachable.
+ */
+function retryAfterSeconds(exception: unknown): number | undefined {
+  const own = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  if (typeof own === 'number' && own > 0) return Math.ceil(own);
+  return isDatabaseUnavailable(exception) ? DATABASE_RETRY_AFTER_SECONDS : undefined;
+}
+
 function toProblemWithoutFieldErrors(exception: unknown): ProblemDetails {
+  // Checked first: a dead connection surfaces as whatever error the query raised, never as a 500.
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      type: '/problems/service-unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      detail: `The service cannot reach its database right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s.`,
+    };
+  }
   if (exception instanceof AppError) {
     return {
       type: `/problems/${exception.code}`,

@@ -40,6 +40,28 @@ describe('loadConfig (SPEC section 4)', () => {
     });
   });
 
+  it('limits REST per center and caps advisor JWT lifetimes by default; iss and aud are opt-in', () => {
+    expect(loadConfig({})).toMatchObject({
+      restRateLimitPerMinute: 6000,
+      advisorJwtMaxLifetimeSeconds: 86400,
+      advisorJwtIssuer: undefined,
+      advisorJwtAudience: undefined,
+    });
+    expect(
+      loadConfig({
+        REST_RATE_LIMIT_PER_MINUTE: '120',
+        ADVISOR_JWT_MAX_LIFETIME_SECONDS: '3600',
+        ADVISOR_JWT_ISSUER: 'https://portal.example',
+        ADVISOR_JWT_AUDIENCE: 'career-followup',
+      }),
+    ).toMatchObject({
+      restRateLimitPerMinute: 120,
+      advisorJwtMaxLifetimeSeconds: 3600,
+      advisorJwtIssuer: 'https://portal.example',
+      advisorJwtAudience: 'career-followup',
+    });
+  });
+
   it('treats empty variables as unset, as compose files and shells do', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });
@@ -60,6 +82,13 @@ describe('loadConfig (SPEC section 4)', () => {
     ['ENCRYPTION_KEY', 'abc', /ENCRYPTION_KEY: must be 32 bytes/],
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe', /WEBHOOK_ALLOW_PRIVATE_NETWORKS: must be true or false/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of/],
+    ['REST_RATE_LIMIT_PER_MINUTE', '0', /REST_RATE_LIMIT_PER_MINUTE: must be an integer between 1 and/],
+    [
+      'ADVISOR_JWT_MAX_LIFETIME_SECONDS',
+      '30',
+      /ADVISOR_JWT_MAX_LIFETIME_SECONDS: must be an integer between 60/,
+    ],
+    ['ADVISOR_JWT_MAX_LIFETIME_SECONDS', '1d', /ADVISOR_JWT_MAX_LIFETIME_SECONDS: must be an integer/],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

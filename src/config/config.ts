@@ -17,6 +17,10 @@ export interface AppConfig {
   webhookRetryScale: number;
   sweepIntervalSeconds: number;
   graphqlRateLimitPerMinute: number;
+  restRateLimitPerMinute: number;
+  advisorJwtMaxLifetimeSeconds: number;
+  advisorJwtIssuer?: string;
+  advisorJwtAudience?: string;
   queueNamespace?: string;
   logLevel: EnvVars['LOG_LEVEL'];
   production: boolean;
@@ -58,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     webhookRetryScale: vars.WEBHOOK_RETRY_SCALE,
     sweepIntervalSeconds: vars.SWEEP_INTERVAL_SECONDS,
     graphqlRateLimitPerMinute: vars.GRAPHQL_RATE_LIMIT_PER_MINUTE,
+    restRateLimitPerMinute: vars.REST_RATE_LIMIT_PER_MINUTE,
+    advisorJwtMaxLifetimeSeconds: vars.ADVISOR_JWT_MAX_LIFETIME_SECONDS,
+    advisorJwtIssuer: vars.ADVISOR_JWT_ISSUER,
+    advisorJwtAudience: vars.ADVISOR_JWT_AUDIENCE,
     queueNamespace: vars.QUEUE_NAMESPACE,
     logLevel: vars.LOG_LEVEL,
     production: vars.NODE_ENV === 'production',

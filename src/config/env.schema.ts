@@ -128,12 +128,44 @@ export class EnvVars {
   @Max(3600, { message: 'must be an integer between 1 and 3600' })
   SWEEP_INTERVAL_SECONDS: number = 30;
 
-  /** GraphQL requests each token (advisor JWT or API key) may make per minute, across all processes. */
+  /**
+   * GraphQL requests per minute across all processes: per advisor for advisor JWTs, per center for API keys
+   * (all of a center's keys share one budget).
+   */
   @Transform(toInteger)
   @IsInt({ message: 'must be an integer between 1 and 100000' })
   @Min(1, { message: 'must be an integer between 1 and 100000' })
   @Max(100000, { message: 'must be an integer between 1 and 100000' })
   GRAPHQL_RATE_LIMIT_PER_MINUTE: number = 600;
+
+  /**
+   * REST requests each center may make per minute, across all processes and all of its API keys. Admin routes,
+   * health and metrics are not counted.
+   */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer between 1 and 1000000' })
+  @Min(1, { message: 'must be an integer between 1 and 1000000' })
+  @Max(1000000, { message: 'must be an integer between 1 and 1000000' })
+  REST_RATE_LIMIT_PER_MINUTE: number = 6000;
+
+  /** Longest an advisor JWT may live: `exp` at most this long after `iat` (or after now, without `iat`). */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer between 60 and 31536000' })
+  @Min(60, { message: 'must be an integer between 60 and 31536000' })
+  @Max(31536000, { message: 'must be an integer between 60 and 31536000' })
+  ADVISOR_JWT_MAX_LIFETIME_SECONDS: number = 86400;
+
+  /** When set, an advisor JWT must carry exactly this `iss`; unset: `iss` is not checked. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  ADVISOR_JWT_ISSUER?: string;
+
+  /** When set, an advisor JWT's `aud` must name this audience; unset: `aud` is not checked. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  ADVISOR_JWT_AUDIENCE?: string;
 
   @IsIn(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -157,6 +189,10 @@ export const KNOWN_ENV_VARS = [
   'WEBHOOK_RETRY_SCALE',
   'SWEEP_INTERVAL_SECONDS',
   'GRAPHQL_RATE_LIMIT_PER_MINUTE',
+  'REST_RATE_LIMIT_PER_MINUTE',
+  'ADVISOR_JWT_MAX_LIFETIME_SECONDS',
+  'ADVISOR_JWT_ISSUER',
+  'ADVISOR_JWT_AUDIENCE',
   'QUEUE_NAMESPACE',
   'LOG_LEVEL',
   'NODE_ENV',

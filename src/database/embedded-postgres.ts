@@ -27,6 +27,8 @@ const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: EmbeddedPostgresLog,
+  /** A fixed port instead of a free one: to restart a cluster where its clients expect it (outage tests). */
+  options: { port?: number } = {},
 ): Promise<EmbeddedPostgresHandle> {
   const clusterDir = path.join(dataDir, 'postgres');
   await fs.mkdir(dataDir, { recursive: true });
@@ -37,7 +39,7 @@ export async function startEmbeddedPostgres(
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const password = await clusterPassword(dataDir);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const recentLines: string[] = [];
   const remember = (message: unknown) => {
     const text = message instanceof Error ? message.message : String(message);
@@ -45,7 +47,7 @@ export async function startEmbeddedPostgres(
     recentLines.splice(0, Math.max(0, recentLines.length - 20));
     log.debug(`postgres: ${text.trim()}`);
   };
-  const options = {
+  const serverOptions = {
     user: 'postgres',
     password,
     port,
@@ -61,7 +63,7 @@ export async function startEmbeddedPostgres(
     log.info(`initialising embedded PostgreSQL in ${clusterDir} (first start only)`);
     // initdb into a scratch folder and rename it into place, so a crash mid-way never leaves a half-made cluster.
     const scratch = `${clusterDir}.init-${randomBytes(4).toString('hex')}`;
-    await new EmbeddedPostgres({ ...options, databaseDir: scratch }).initialise();
+    await new EmbeddedPostgres({ ...serverOptions, databaseDir: scratch }).initialise();
     await fs.rename(scratch, clusterDir).catch(async (error: unknown) => {
       // Another process on the same DATA_DIR won the race; use its cluster (and fail below if it is running).
       await fs.rm(scratch, { recursive: true, force: true });
@@ -69,7 +71,7 @@ export async function startEmbeddedPostgres(
     });
   }
 
-  const server = new EmbeddedPostgres({ ...options, databaseDir: clusterDir });
+  const server = new EmbeddedPostgres({ ...serverOptions, databaseDir: clusterDir });
   try {
     await server.start();
   } catch {
