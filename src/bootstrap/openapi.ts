@@ -66,10 +66,14 @@ function withConventions(document: OpenAPIObject): OpenAPIObject {
       responses['400'] ??= problemResponse('Invalid input: errors[] lists each problem');
       responses['401'] ??= problemResponse('Missing, wrong or revoked key');
       if (path.includes('{')) responses['404'] ??= problemResponse("Not found in the caller's center");
-      if (method === 'put' || method === 'post')
+      if (method === 'put' || method === 'post') {
+        responses['415'] ??= problemResponse('A body that is not application/json');
         responses['422'] ??= problemResponse(
           'A referenced record does not exist, or an Idempotency-Key was reused',
         );
+      }
+      responses['429'] ??= problemResponse("Over the center's requests per minute; see Retry-After");
+      responses['503'] ??= problemResponse('The database is unreachable; retry after Retry-After');
       if (method === 'post') {
         operation.parameters = [
           ...(operation.parameters ?? []),

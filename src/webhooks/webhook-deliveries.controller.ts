@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { NotFoundError } from '../common/app-error.js';
@@ -41,6 +41,7 @@ export class WebhookDeliveriesController {
   @Post(':id/redeliver')
   @HttpCode(200)
   @ApiOkResponse({ type: DeliveryResource, description: 'Queued again with the same webhook-id' })
+  @ApiGoneResponse({ description: 'Its student was erased: nothing is sent (/problems/erased)' })
   redeliver(
     @CurrentCenter() center: CenterContext,
     @Param('id', deliveryId()) id: string,
