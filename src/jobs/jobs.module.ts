@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Runtime } from '../config/runtime.js';
 import { HousekeepingProcessor } from './housekeeping.processor.js';
 import { HousekeepingScheduler } from './housekeeping.scheduler.js';
@@ -24,6 +25,7 @@ export class JobsModule {
       module: JobsModule,
       global: true,
       imports: [
+        DiscoveryModule,
         BullModule.forRoot({ connection: queueConnection(runtime), prefix: runtime.queueNamespace }),
         queues,
       ],

@@ -1,6 +1,6 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { QUEUES } from './queue-names.js';
 
@@ -8,20 +8,33 @@ import { QUEUES } from './queue-names.js';
 const REPORT_EVERY_MS = 30_000;
 
 /**
- * Routes BullMQ's connection errors into the structured log (instead of stray console output), throttled,
- * so an outage is visible without flooding the log. Readiness (/health/ready) reports the same outage.
+ * Routes BullMQ's connection errors, from queues and workers, into the structured log (instead of stray
+ * console output with a stack per attempt), throttled, so an outage is visible without flooding the log.
+ * Readiness (/health/ready) reports the same outage.
  */
 @Injectable()
-export class QueueErrorLogger implements OnModuleInit {
+export class QueueErrorLogger implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Queue');
   private readonly lastReported = new Map<string, number>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly discovery: DiscoveryService,
+  ) {}
 
   onModuleInit(): void {
     for (const name of Object.values(QUEUES)) {
       const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
       queue.on('error', (error: Error) => this.report(name, error));
+    }
+  }
+
+  /** Workers exist only once @nestjs/bullmq has started them, in its own onModuleInit. */
+  onApplicationBootstrap(): void {
+    for (const { instance } of this.discovery.getProviders()) {
+      const worker =
+        instance instanceof WorkerHost ? (instance.worker as WorkerHost['worker'] | undefined) : undefined;
+      worker?.on('error', (error: Error) => this.report(`${worker.name} (worker)`, error));
     }
   }
 
