@@ -15,7 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { migrateDatabase } from '../src/database/migrate.js';
-import { redisOptions } from '../src/jobs/queue-connection.js';
+import { redisOptions } from '../src/config/redis-options.js';
 import { createRootLogger } from '../src/logging/logger.js';
 import { createBenchDatabase } from './bench-database.js';
 import { startBenchServer } from './bench-server.js';

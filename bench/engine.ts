@@ -11,7 +11,7 @@ import { migrateDatabase } from '../src/database/migrate.js';
 import type { StudentFacts } from '../src/follow-ups/domain/facts.js';
 import { planStudent } from '../src/follow-ups/domain/plan.js';
 import { GapsService } from '../src/follow-ups/gaps.service.js';
-import type { ReminderScheduler } from '../src/reminders/reminder-scheduler.js';
+import type { ReminderScheduler } from '../src/jobs/reminder-scheduler.js';
 import { loadPolicy } from '../src/follow-ups/policies.repository.js';
 import { loadStudentFacts } from '../src/follow-ups/student-facts.repository.js';
 import { createRootLogger } from '../src/logging/logger.js';

@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import { systemClock } from '../src/common/clock.js';
 import { resolveExternalIds } from '../src/database/sql.js';
 import { GapsService } from '../src/follow-ups/gaps.service.js';
-import type { ReminderScheduler } from '../src/reminders/reminder-scheduler.js';
+import type { ReminderScheduler } from '../src/jobs/reminder-scheduler.js';
 import { migrateDatabase } from '../src/database/migrate.js';
 import {
   UPSERT_INTERACTIONS,

@@ -66,6 +66,7 @@ export class AppModule {
     const { runtime, logger } = options;
     const servesApi = runtime.config.role !== 'worker';
     const runsWorkers = runtime.config.role !== 'api';
+    const webhooks = WebhooksModule.forRoot({ servesApi, runsWorkers });
     return {
       module: AppModule,
       imports: [
@@ -83,14 +84,14 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         FollowUpsModule.forRoot({ servesApi, runsWorkers }),
-        RemindersModule.forRoot({ runsWorkers }),
+        webhooks,
+        RemindersModule.forRoot({ runsWorkers, webhooks }),
         ...(servesApi
           ? [
               AuditModule,
               CentersModule,
               DirectoryModule,
               InteractionsModule,
-              WebhooksModule,
               AdvisorsApiModule.forRoot(runtime),
               QueueDashboardModule.forRoot(runtime),
             ]

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DELIVERY_JOBS, QUEUES } from '../src/jobs/queue-names.js';
-import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery.service.js';
+import { DeliveryService, type ClaimedDelivery } from '../src/webhooks/delivery.service.js';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { studentBody } from './helpers/fixtures.js';

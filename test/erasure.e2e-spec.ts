@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../src/jobs/queue-names.js';
-import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery.service.js';
+import { DeliveryService, type ClaimedDelivery } from '../src/webhooks/delivery.service.js';
 import { EscalationService } from '../src/reminders/escalation.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { advisorToken, graphql } from './helpers/advisor-graphql.js';

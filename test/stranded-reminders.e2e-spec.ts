@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DeliveryService, type ClaimedDelivery } from '../src/reminders/delivery.service.js';
+import { DeliveryService, type ClaimedDelivery } from '../src/webhooks/delivery.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
 import { studentBody } from './helpers/fixtures.js';
 import { dispatchCenter, startDispatchTestApp } from './helpers/dispatch-test-app.js';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DispatchService } from '../src/reminders/dispatch.service.js';
 import { EscalationService } from '../src/reminders/escalation.service.js';
 import { SweepService } from '../src/reminders/sweep.service.js';
-import { postWebhook } from '../src/reminders/webhook-sender.js';
+import { postWebhook } from '../src/webhooks/webhook-sender.js';
 import { agentFor } from '../src/webhooks/ssrf-guard.js';
 import { advisorBody, studentBody } from './helpers/fixtures.js';
 import { dispatchCenter, startDispatchTestApp } from './helpers/dispatch-test-app.js';

@@ -8,7 +8,8 @@ import type { ResourceService } from '../common/resource.controller.js';
 import { byKey, resolveExternalIds } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
-import { eraseFromDeliveries, lockPendingReminders } from '../reminders/erasure.js';
+import { cancelErasedStudentsReminders, lockPendingReminders } from '../reminders/erasure.js';
+import { eraseFromDeliveries } from '../webhooks/delivery-erasure.js';
 import type { StudentBulkItem, StudentResource } from './student.dto.js';
 import { transactionWithRetry } from '../database/transaction.js';
 
@@ -165,6 +166,7 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
         [student.id],
       );
       await this.gaps.recomputeStudents(manager, centerId, [student.id]);
+      await cancelErasedStudentsReminders(manager, student.id);
       await eraseFromDeliveries(manager, centerId, student.id, externalId);
       await this.idempotency.forgetResponsesNaming(manager, centerId, [
         externalId,

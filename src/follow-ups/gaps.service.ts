@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { afterCommit } from '../database/transaction.js';
-import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
+import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { planStudent, type StudentPlan } from './domain/plan.js';
 import { loadPolicy } from './policies.repository.js';
 import { loadStudentFacts } from './student-facts.repository.js';

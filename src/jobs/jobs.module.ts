@@ -8,7 +8,7 @@ import { HousekeepingService } from './housekeeping.service.js';
 import { queueConnection } from './queue-connection.js';
 import { QueueErrorLogger } from './queue-error.logger.js';
 import { QueueMetrics } from './queue-metrics.js';
-import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
+import { ReminderScheduler } from './reminder-scheduler.js';
 import { QUEUES } from './queue-names.js';
 
 /**

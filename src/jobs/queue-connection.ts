@@ -1,4 +1,5 @@
 import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from 'bullmq';
+import { redisOptions } from '../config/redis-options.js';
 import type { Runtime } from '../config/runtime.js';
 
 /** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables in, beside ours. */
@@ -21,19 +22,4 @@ export function queueConnection(runtime: Runtime): ConnectionOptions {
   if (!runtime.config.redisUrl) throw new Error('queueBackend is redis but REDIS_URL is not set');
   setDefaultBackendFactory(undefined);
   return redisOptions(runtime.config.redisUrl);
-}
-
-/** ioredis options from a redis:// or rediss:// URL; BullMQ workers need maxRetriesPerRequest: null. */
-export function redisOptions(url: string): ConnectionOptions {
-  const parsed = new URL(url);
-  const db = parsed.pathname.replace('/', '');
-  return {
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 6379,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db: db ? Number(db) : 0,
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
 }

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { transactionWithRetry } from '../database/transaction.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { CLAIM_MS, DeliveryService, type ClaimedDelivery } from './delivery.service.js';
+import { CLAIM_MS, DeliveryService, type ClaimedDelivery } from '../webhooks/delivery.service.js';
 import { claimDueReminders } from './due-reminders.js';
 import { reminderPayload } from './reminder-payload.js';
 

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { isoUtc } from '../database/sql.js';
 import { afterCommit, transactionWithRetry } from '../database/transaction.js';
-import { ReminderScheduler } from './reminder-scheduler.js';
+import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 
 /** Local time from which the day's digest goes out (SPEC rule 9). */
 const DIGEST_LOCAL_TIME = '09:00';

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DeliveriesProcessor } from './deliveries.processor.js';
-import { DeliveryService } from './delivery.service.js';
 import { DispatchService } from './dispatch.service.js';
 import { EscalationService } from './escalation.service.js';
 import { RemindersProcessor } from './reminders.processor.js';
@@ -9,22 +7,24 @@ import { SweepService } from './sweep.service.js';
 import { ReplanService } from './replan.service.js';
 import { FollowUpsModule } from '../follow-ups/follow-ups.module.js';
 
-/** Sending what the engine scheduled: dispatch, deliveries with retries, escalation digests, the sweep (worker role). */
+/**
+ * What the engine scheduled, when it is due (worker role): dispatch claims due reminders and hands their
+ * deliveries to the webhooks module; escalation digests; the sweep. `webhooks` is the app's one
+ * WebhooksModule, passed in so both import the same instance.
+ */
 @Module({})
 export class RemindersModule {
-  static forRoot(options: { runsWorkers: boolean }): DynamicModule {
+  static forRoot(options: { runsWorkers: boolean; webhooks: DynamicModule }): DynamicModule {
     return {
       module: RemindersModule,
-      imports: options.runsWorkers ? [FollowUpsModule] : [],
+      imports: options.runsWorkers ? [FollowUpsModule, options.webhooks] : [],
       providers: options.runsWorkers
         ? [
             DispatchService,
-            DeliveryService,
             SweepService,
             ReplanService,
             EscalationService,
             RemindersProcessor,
-            DeliveriesProcessor,
             SweepScheduler,
           ]
         : [],

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { transactionWithRetry } from '../database/transaction.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { SUBSCRIBED_ENDPOINT } from './due-reminders.js';
-import { ReminderScheduler } from './reminder-scheduler.js';
+import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { ReplanService } from './replan.service.js';
 import { resolveStrandedReminders, type StrandedOutcome } from './stranded-reminders.js';
 import { RecomputeResumer } from '../follow-ups/recompute-resumer.js';

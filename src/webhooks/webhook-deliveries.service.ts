@@ -10,7 +10,7 @@ import {
   type Page,
 } from '../common/pagination.js';
 import { isoUtc } from '../database/sql.js';
-import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
+import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import type { DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
 
 const SELECT = `

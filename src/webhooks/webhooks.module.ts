@@ -1,12 +1,27 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DeliveriesProcessor } from './deliveries.processor.js';
+import { DeliveryService } from './delivery.service.js';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookEndpointsController } from './webhook-endpoints.controller.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 
-/** Where events go (endpoints with encrypted signing secrets) and what happened to each delivery. */
-@Module({
-  controllers: [WebhookEndpointsController, WebhookDeliveriesController],
-  providers: [WebhookEndpointsService, WebhookDeliveriesService],
-})
-export class WebhooksModule {}
+/**
+ * Outgoing webhooks, all of them: where events go (endpoints with encrypted signing secrets), what happened to
+ * each delivery (api role), and sending them, signed, with retries (worker role). The reminders module decides
+ * what is due and hands deliveries over to DeliveryService.
+ */
+@Module({})
+export class WebhooksModule {
+  static forRoot(options: { servesApi: boolean; runsWorkers: boolean }): DynamicModule {
+    return {
+      module: WebhooksModule,
+      controllers: options.servesApi ? [WebhookEndpointsController, WebhookDeliveriesController] : [],
+      providers: [
+        ...(options.servesApi ? [WebhookEndpointsService, WebhookDeliveriesService] : []),
+        ...(options.runsWorkers ? [DeliveryService, DeliveriesProcessor] : []),
+      ],
+      exports: options.runsWorkers ? [DeliveryService] : [],
+    };
+  }
+}

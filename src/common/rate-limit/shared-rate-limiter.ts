@@ -9,7 +9,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { Runtime } from '../../config/runtime.js';
-import { redisOptions } from '../../jobs/queue-connection.js';
+import { redisOptions } from '../../config/redis-options.js';
 
 /** Keys with a lease held at once; beyond it, expired leases are dropped (a new one costs one round trip). */
 const MAX_LEASES = 10_000;

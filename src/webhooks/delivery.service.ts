@@ -11,7 +11,7 @@ import { signatureHeader } from '../webhooks/standard-webhooks.signer.js';
 import { openSecret } from '../webhooks/webhook-secret.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ErasedCheck } from './erased-check.js';
-import { ReminderScheduler } from './reminder-scheduler.js';
+import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { postWebhook, TIMEOUT_MS, type SendResult } from './webhook-sender.js';
 
 /** Delay before each retry (about 27.5 hours in all), multiplied by WEBHOOK_RETRY_SCALE. */
