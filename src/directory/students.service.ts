@@ -1,37 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NotFoundError, UnprocessableError } from '../common/app-error.js';
+import { UnprocessableError } from '../common/app-error.js';
 import { classifyUpserts, type UpsertOutcome } from '../common/bulk.js';
-import { selectPage, type ListQuery, type Page } from '../common/pagination.js';
+import type { ListQuery, Page } from '../common/pagination.js';
+import { notInCenter } from '../common/resource-repository.js';
 import type { ResourceService } from '../common/resource.controller.js';
-import { byKey, resolveExternalIds } from '../database/sql.js';
+import { byKey } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cancelErasedStudentsReminders, lockPendingReminders } from '../reminders/erasure.js';
 import { eraseFromDeliveries } from '../webhooks/delivery-erasure.js';
 import type { StudentBulkItem, StudentResource } from './student.dto.js';
 import { transactionWithRetry } from '../database/transaction.js';
-
-const SELECT = `
-  SELECT s.external_id AS "externalId", s.name, s.email, s.locale, s.timezone, a.external_id AS "advisorExternalId",
-         s.graduation_year AS "graduationYear", s.notifications_enabled AS "notificationsEnabled",
-         s.created_at AS "createdAt", s.updated_at AS "updatedAt"
-  FROM students s LEFT JOIN advisors a ON a.id = s.advisor_id
-  WHERE s.center_id = $1 AND s.external_id IS NOT NULL`;
-
-interface UpsertedStudent {
-  id: string;
-  external_id: string;
-  inserted: boolean;
-  /** The follow-up rules depend on these; a change to any of them recomputes the student's gaps. */
-  schedule_changed: boolean;
-}
+import { AdvisorsRepository } from './advisors.repository.js';
+import { StudentsRepository } from './students.repository.js';
 
 @Injectable()
 export class StudentsService implements ResourceService<StudentBulkItem, StudentResource> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly students: StudentsRepository,
+    private readonly advisors: AdvisorsRepository,
     private readonly gaps: GapsService,
     private readonly idempotency: IdempotencyService,
   ) {}
@@ -42,9 +32,8 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
    */
   async upsertMany(centerId: string, items: StudentBulkItem[]): Promise<UpsertOutcome[]> {
     return transactionWithRetry(this.dataSource, async (manager) => {
-      const advisors = await resolveExternalIds(
+      const advisors = await this.advisors.idsByExternalId(
         manager,
-        'advisors',
         centerId,
         items.map((i) => i.advisorExternalId),
       );
@@ -55,43 +44,7 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
         return false;
       });
       const sorted = writable.sort(byKey((i) => i.externalId));
-      const rows = sorted.length
-        ? await manager.query<UpsertedStudent[]>(
-            `WITH input AS (
-               SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::smallint[], $9::boolean[])
-                 AS i(external_id, name, email, locale, timezone, advisor_id, graduation_year, notifications_enabled)
-             ), previous AS (
-               SELECT s.id, s.timezone, s.advisor_id, s.notifications_enabled FROM students s
-               WHERE s.center_id = $1 AND s.external_id IN (SELECT external_id FROM input)
-             ), upserted AS (
-               INSERT INTO students AS s (center_id, external_id, name, email, locale, timezone, advisor_id, graduation_year, notifications_enabled)
-               SELECT $1, * FROM input
-               ON CONFLICT (center_id, external_id) DO UPDATE
-                 SET name = EXCLUDED.name, email = EXCLUDED.email, locale = EXCLUDED.locale, timezone = EXCLUDED.timezone,
-                     advisor_id = EXCLUDED.advisor_id, graduation_year = EXCLUDED.graduation_year,
-                     notifications_enabled = EXCLUDED.notifications_enabled, updated_at = now()
-                 WHERE (s.name, s.email, s.locale, s.timezone, s.advisor_id, s.graduation_year, s.notifications_enabled)
-                   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.email, EXCLUDED.locale, EXCLUDED.timezone, EXCLUDED.advisor_id,
-                                     EXCLUDED.graduation_year, EXCLUDED.notifications_enabled)
-               RETURNING s.id, s.external_id, (s.xmax = 0) AS inserted, s.timezone, s.advisor_id, s.notifications_enabled
-             )
-             SELECT u.id, u.external_id, u.inserted,
-                    p.id IS NOT NULL AND (u.timezone, u.advisor_id, u.notifications_enabled)
-                      IS DISTINCT FROM (p.timezone, p.advisor_id, p.notifications_enabled) AS schedule_changed
-             FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
-            [
-              centerId,
-              sorted.map((i) => i.externalId),
-              sorted.map((i) => i.name),
-              sorted.map((i) => i.email),
-              sorted.map((i) => i.locale),
-              sorted.map((i) => i.timezone),
-              sorted.map((i) => advisors.get(i.advisorExternalId)),
-              sorted.map((i) => i.graduationYear ?? null),
-              sorted.map((i) => i.notificationsEnabled ?? true),
-            ],
-          )
-        : [];
+      const rows = sorted.length ? await this.students.upsertMany(manager, centerId, sorted, advisors) : [];
       const changed = rows.filter((r) => r.schedule_changed).map((r) => r.id);
       if (changed.length) await this.gaps.recomputeStudents(manager, centerId, changed);
       const statuses = classifyUpserts(
@@ -103,23 +56,12 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
     });
   }
 
-  async get(centerId: string, externalId: string): Promise<StudentResource> {
-    const [row] = await this.dataSource.query<StudentResource[]>(`${SELECT} AND s.external_id = $2`, [
-      centerId,
-      externalId,
-    ]);
-    if (!row) throw new NotFoundError(`No student ${externalId} in this center.`);
-    return row;
+  get(centerId: string, externalId: string): Promise<StudentResource> {
+    return this.students.get(centerId, externalId);
   }
 
   list(centerId: string, query: ListQuery): Promise<Page<StudentResource>> {
-    return selectPage(
-      (sql, params) => this.dataSource.query<StudentResource[]>(sql, params),
-      SELECT,
-      [centerId],
-      's.external_id',
-      query,
-    );
+    return this.students.list(centerId, query);
   }
 
   /**
@@ -131,40 +73,12 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
    */
   async erase(centerId: string, externalId: string): Promise<void> {
     await transactionWithRetry(this.dataSource, async (manager) => {
-      const [student] = await manager.query<{ id: string; name: string; email: string }[]>(
-        `SELECT id, name, email FROM students WHERE center_id = $1 AND external_id = $2 FOR UPDATE`,
-        [centerId, externalId],
-      );
-      if (!student) throw new NotFoundError(`No student ${externalId} in this center.`);
+      const student = await this.students.lockForErasure(manager, centerId, externalId);
+      if (!student) throw notInCenter('student', externalId);
       await lockPendingReminders(manager, student.id);
       // What identifies them in copies made earlier, read before it is wiped.
-      const [{ values }] = await manager.query<{ values: string[] }[]>(
-        `SELECT coalesce(array_agg(v) FILTER (WHERE v IS NOT NULL), '{}') AS values FROM (
-           SELECT unnest(ARRAY[i.external_id, i.notes, f.external_id, f.note]) AS v
-           FROM interactions i LEFT JOIN follow_ups f ON f.interaction_id = i.id WHERE i.student_id = $1) x`,
-        [student.id],
-      );
-      await manager.query(
-        `UPDATE students SET external_id = NULL, name = NULL, email = NULL, erased_at = now(), updated_at = now()
-         WHERE id = $1`,
-        [student.id],
-      );
-      await manager.query(
-        `UPDATE follow_ups f SET external_id = NULL, note = NULL, deleted_at = coalesce(f.deleted_at, now()), updated_at = now()
-         FROM interactions i WHERE f.interaction_id = i.id AND i.student_id = $1`,
-        [student.id],
-      );
-      await manager.query(
-        `UPDATE interactions SET external_id = NULL, notes = NULL, deleted_at = coalesce(deleted_at, now()), updated_at = now()
-         WHERE student_id = $1`,
-        [student.id],
-      );
-      // An advisor's reason is free text and may name the student; that it was dismissed stays.
-      await manager.query(
-        `UPDATE gaps SET state_reason = 'dismissed by an advisor (reason removed: the student was erased)', updated_at = now()
-         WHERE student_id = $1 AND state = 'DISMISSED'`,
-        [student.id],
-      );
+      const values = await this.students.identifyingValues(manager, centerId, student.id);
+      await this.students.anonymise(manager, centerId, student.id);
       await this.gaps.recomputeStudents(manager, centerId, [student.id]);
       await cancelErasedStudentsReminders(manager, student.id);
       await eraseFromDeliveries(manager, centerId, student.id, externalId);
