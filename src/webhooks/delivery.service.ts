@@ -10,6 +10,8 @@ import { agentFor } from '../webhooks/ssrf-guard.js';
 import { signatureHeader } from '../webhooks/standard-webhooks.signer.js';
 import { openSecret } from '../webhooks/webhook-secret.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository.js';
+import { EndpointsRepository } from './endpoints.repository.js';
 import { ErasedCheck } from './erased-check.js';
 import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { postWebhook, TIMEOUT_MS, type SendResult } from './webhook-sender.js';
@@ -27,22 +29,7 @@ export const CLAIM_MS = 60_000;
 /** Webhook requests in flight at once from one process. */
 const SEND_CONCURRENCY = 32;
 
-/** One delivery claimed for one attempt (`attempts` already counts it), with its endpoint. */
-export interface ClaimedDelivery {
-  id: string;
-  endpoint_id: string;
-  message_id: string;
-  body: string;
-  reminder_id: string | null;
-  attempts: number;
-  /** Until when this attempt is ours; after it the sweep may claim the delivery for another attempt. */
-  claimed_until: Date;
-  url: string;
-  secret: Buffer;
-  previous_secret: Buffer | null;
-  previous_secret_expires_at: Date | null;
-  disabled_at: Date | null;
-}
+export type { ClaimedDelivery };
 
 interface Outcome {
   delivery: ClaimedDelivery;
@@ -58,16 +45,12 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   /** Requests in flight from this process, whoever sends them (dispatch batches, retries). */
   private readonly sending = new Limiter(SEND_CONCURRENCY);
-  private readonly erasedCheck = new ErasedCheck(async (ids) => {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM webhook_deliveries WHERE id = ANY($1::uuid[]) AND erased_at IS NOT NULL`,
-      [ids],
-    );
-    return new Set(rows.map((r) => r.id));
-  });
+  private readonly erasedCheck = new ErasedCheck((ids) => this.deliveries.erasedAmong(ids));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly endpoints: EndpointsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly scheduler: ReminderScheduler,
@@ -77,17 +60,7 @@ export class DeliveryService {
   /** Claims a pending delivery that is due (a retry, a redelivery, one the sweep found) and attempts it. */
   async attempt(deliveryId: string): Promise<void> {
     const now = this.clock.now();
-    const [delivery] = await this.dataSource.query<(Omit<ClaimedDelivery, 'body'> & { payload: unknown })[]>(
-      `WITH claimed AS (
-         UPDATE webhook_deliveries SET attempts = attempts + 1, claimed_until = $2::timestamptz + $3 * interval '1 millisecond', updated_at = now()
-         WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
-         RETURNING *
-       )
-       SELECT c.id, c.endpoint_id, c.message_id, c.payload, c.reminder_id, c.attempts, c.claimed_until,
-              e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
-       FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
-      [deliveryId, now, CLAIM_MS],
-    );
+    const delivery = await this.deliveries.claimForAttempt(deliveryId, now, CLAIM_MS);
     if (!delivery) return; // not due, done, or another worker has it
     const { payload, ...rest } = delivery;
     await this.deliver([{ ...rest, body: JSON.stringify(payload) }]);
@@ -132,10 +105,7 @@ export class DeliveryService {
    * their own (attempts without a request), so none fails before its 24 hours.
    */
   private async toDisabledEndpoint(delivery: ClaimedDelivery): Promise<void> {
-    const [endpoint] = await this.dataSource.query<{ disabled: boolean; disabled_reason: string | null }[]>(
-      `SELECT disabled_at IS NOT NULL AS disabled, disabled_reason FROM webhook_endpoints WHERE id = $1`,
-      [delivery.endpoint_id],
-    );
+    const endpoint = await this.endpoints.disabledState(delivery.endpoint_id);
     // Enabled again since the claim read it: hand the attempt back, the sweep sends it at once.
     if (endpoint && !endpoint.disabled)
       return this.release(delivery, 'the endpoint was enabled meanwhile; not sent yet');
@@ -156,11 +126,7 @@ export class DeliveryService {
    * at once; a no-op if the claim already ran out and another attempt was claimed.
    */
   private async release(delivery: ClaimedDelivery, message: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE webhook_deliveries SET attempts = attempts - 1, claimed_until = NULL, updated_at = now()
-       WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
-      [delivery.id, delivery.attempts],
-    );
+    await this.deliveries.release(delivery.id, delivery.attempts);
     this.logger.warn({ deliveryId: delivery.id, attempt: delivery.attempts }, message);
   }
 
@@ -218,50 +184,23 @@ export class DeliveryService {
       // Whether a reminder is SENT depends on all its deliveries. Two transactions recording the successes of
       // two of them at once would each see the other's as still pending, and neither would mark it SENT: the
       // reminders' row locks (in id order, against deadlocks) make the second wait and then see the first.
-      await manager.query(`SELECT 1 FROM reminders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-        reminderIds,
-      ]);
+      await this.deliveries.lockReminders(manager, reminderIds);
       // Deliveries deleted with their endpoint since they were claimed have nowhere to record an attempt; the
       // rest are locked against that until commit (here, not in the statement below: it updates them).
-      const kept = new Set(
-        (
-          await manager.query<{ id: string }[]>(
-            `SELECT id FROM webhook_deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`,
-            [outcomes.map((o) => o.delivery.id)],
-          )
-        ).map((row) => row.id),
+      const kept = await this.deliveries.lockExisting(
+        manager,
+        outcomes.map((o) => o.delivery.id),
       );
       const recorded = outcomes.filter((o) => kept.has(o.delivery.id));
-      return manager.query<{ scheduled_at: Date }[]>(
-        `WITH outcome AS (
-           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::int[]) AS o(id, attempted_at, status_code, latency_ms, attempt)
-         ), attempts AS (
-           INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms)
-           SELECT id, attempted_at, status_code, latency_ms FROM outcome
-         ), succeeded AS (
-           UPDATE webhook_deliveries d SET status = 'SUCCEEDED', last_status_code = o.status_code, last_error = NULL,
-             finished_at = now(), claimed_until = NULL, updated_at = now()
-           -- Only the attempt the delivery is still at: a stale success (its claim ran out, a newer attempt was
-           -- claimed) must not overwrite that attempt's state. The attempt itself is still logged above.
-           FROM outcome o WHERE d.id = o.id AND d.attempts = o.attempt AND d.status = 'PENDING'
-           RETURNING d.id, d.reminder_id, d.endpoint_id
-         ), healthy AS (
-           UPDATE webhook_endpoints SET failing_since = NULL
-           WHERE id IN (SELECT endpoint_id FROM succeeded) AND failing_since IS NOT NULL
-         ), sent AS (
-           UPDATE reminders r SET status = 'SENT', sent_at = now(), updated_at = now()
-           WHERE r.id IN (SELECT reminder_id FROM succeeded) AND r.status IN ('SCHEDULED', 'FAILED')
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
-                             WHERE d.reminder_id = r.id AND d.status <> 'SUCCEEDED' AND d.id NOT IN (SELECT id FROM succeeded))
-           RETURNING r.scheduled_at
-         ) SELECT * FROM sent`,
-        [
-          recorded.map((o) => o.delivery.id),
-          recorded.map((o) => o.at),
-          recorded.map((o) => o.result.statusCode),
-          recorded.map((o) => o.result.latencyMs),
-          recorded.map((o) => o.delivery.attempts),
-        ],
+      return this.deliveries.recordSuccesses(
+        manager,
+        recorded.map(({ delivery, at, result }) => ({
+          deliveryId: delivery.id,
+          attempt: delivery.attempts,
+          attemptedAt: at,
+          statusCode: result.statusCode,
+          latencyMs: result.latencyMs,
+        })),
       );
     });
     const now = Date.now();
@@ -273,22 +212,17 @@ export class DeliveryService {
 
   private async recordFailure({ delivery, at, result }: Outcome): Promise<void> {
     // Only if the delivery still exists: deleting an endpoint deletes its deliveries, also one whose request
-    // was in flight. The key-share lock keeps the row until the attempt is in (else it breaks the foreign key).
-    const logged = await this.dataSource.query<unknown[]>(
-      `WITH logged AS (
-         INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
-         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR KEY SHARE)
-         RETURNING 1
-       ) SELECT * FROM logged`,
-      [delivery.id, at, result.statusCode, result.latencyMs, result.error],
-    );
-    if (logged.length === 0) return; // the delivery went with its endpoint: nothing left to retry or fail
+    // was in flight.
+    const logged = await this.deliveries.logAttempt(delivery.id, {
+      at,
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+      error: result.error,
+    });
+    if (!logged) return; // the delivery went with its endpoint: nothing left to retry or fail
     const status = result.statusCode;
     if (status === 410) {
-      await this.dataSource.query(
-        `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = 'the receiver answered 410 Gone', updated_at = now() WHERE id = $1`,
-        [delivery.endpoint_id],
-      );
+      await this.endpoints.disableGone(delivery.endpoint_id);
       return this.fail(delivery, status, 'the receiver answered 410 Gone; the endpoint is disabled');
     }
     await this.retryOrFail(delivery, status, result.error ?? `HTTP ${status}`, result.retryAfterSeconds, at);
@@ -299,24 +233,13 @@ export class DeliveryService {
     let stale = false;
     await this.dataSource.transaction(async (manager) => {
       // Only if the delivery is still at this attempt: a late result must not turn a newer SUCCEEDED into FAILED.
-      const failed = await manager.query<unknown[]>(
-        `WITH failed AS (
-           UPDATE webhook_deliveries SET status = 'FAILED', last_status_code = $2, last_error = $3, finished_at = now(), claimed_until = NULL, updated_at = now()
-           WHERE id = $1 AND attempts = $4 AND status = 'PENDING' RETURNING id
-         ) SELECT * FROM failed`,
-        [delivery.id, status, error, delivery.attempts],
-      );
-      stale = failed.length === 0;
-      if (!stale && delivery.reminder_id) {
-        const failed = await manager.query<unknown[]>(
-          `WITH failed AS (
-             UPDATE reminders SET status = 'FAILED', cancel_reason = $2, updated_at = now() WHERE id = $1 AND status = 'SCHEDULED'
-             RETURNING id
-           ) SELECT * FROM failed`,
-          [delivery.reminder_id, `a delivery failed: ${error}`],
+      stale = !(await this.deliveries.failAtAttempt(manager, delivery.id, delivery.attempts, status, error));
+      if (!stale && delivery.reminder_id)
+        reminderFailed = await this.deliveries.failReminder(
+          manager,
+          delivery.reminder_id,
+          `a delivery failed: ${error}`,
         );
-        reminderFailed = failed.length > 0;
-      }
     });
     if (reminderFailed) this.metrics.reminderTransitions.inc({ state: 'FAILED' });
     if (stale) return;
@@ -333,21 +256,11 @@ export class DeliveryService {
     retryAfter: number | null,
     now: Date,
   ): Promise<void> {
-    const [endpoint] = await this.dataSource.query<{ failing_since: Date }[]>(
-      `WITH marked AS (
-         UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING failing_since
-       ) SELECT * FROM marked`,
-      [delivery.endpoint_id, now],
-    );
+    const failingSince = await this.endpoints.markFailing(delivery.endpoint_id, now);
     const retryIndex = delivery.attempts - 1;
     if (retryIndex >= RETRY_DELAYS_SECONDS.length) {
-      if (endpoint && now.getTime() - endpoint.failing_since.getTime() > DISABLE_AFTER_FAILING_MS) {
-        await this.dataSource.query(
-          `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = $2, updated_at = now()
-           WHERE id = $1 AND disabled_at IS NULL`,
-          [delivery.endpoint_id, FAILING_TOO_LONG],
-        );
-      }
+      if (failingSince && now.getTime() - failingSince.getTime() > DISABLE_AFTER_FAILING_MS)
+        await this.endpoints.disableIfEnabled(delivery.endpoint_id, FAILING_TOO_LONG);
       return this.fail(delivery, status, `${error} (after ${delivery.attempts} attempts)`);
     }
     const scale = this.runtime.config.webhookRetryScale;
@@ -356,14 +269,14 @@ export class DeliveryService {
     const delaySeconds = Math.max(jittered, Math.min(retryAfter ?? 0, 36_000 * scale));
     const next = new Date(now.getTime() + delaySeconds * 1000);
     // Only if the delivery is still at this attempt: a late failure must not clear a newer attempt's claim.
-    const rescheduled = await this.dataSource.query<unknown[]>(
-      `WITH rescheduled AS (
-         UPDATE webhook_deliveries SET next_attempt_at = $2, claimed_until = NULL, last_status_code = $3, last_error = $4, updated_at = now()
-         WHERE id = $1 AND attempts = $5 AND status = 'PENDING' RETURNING id
-       ) SELECT * FROM rescheduled`,
-      [delivery.id, next, status, error, delivery.attempts],
+    const rescheduled = await this.deliveries.rescheduleAtAttempt(
+      delivery.id,
+      delivery.attempts,
+      next,
+      status,
+      error,
     );
-    if (rescheduled.length === 0) return;
+    if (!rescheduled) return;
     await this.scheduler.scheduleDeliveries([{ id: delivery.id, attempts: delivery.attempts, at: next }]);
   }
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { NotFoundError, UnprocessableError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { selectInstantIdPage, type ListQuery, type Page } from '../common/pagination.js';
+import type { ListQuery, Page } from '../common/pagination.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
+import { EndpointsRepository } from './endpoints.repository.js';
 import type {
   CreateWebhookEndpointBody,
   CreatedWebhookEndpoint,
@@ -16,13 +15,10 @@ import { resolvesToPrivateAddress } from './ssrf-guard.js';
 /** After a rotation, deliveries are signed with both secrets this long, so receivers can switch over. */
 const PREVIOUS_SECRET_VALID_MS = 24 * 3600 * 1000;
 
-const COLUMNS = `id, url, event_types AS "eventTypes", disabled_at IS NOT NULL AS disabled, disabled_reason AS "disabledReason",
-  CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END AS "previousSecretExpiresAt", created_at AS "createdAt"`;
-
 @Injectable()
 export class WebhookEndpointsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endpoints: EndpointsRepository,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -38,44 +34,25 @@ export class WebhookEndpointsService {
       );
     }
     const secret = generateWebhookSecret();
-    const [row] = await this.dataSource.query<WebhookEndpointResource[]>(
-      `INSERT INTO webhook_endpoints (center_id, url, event_types, secret) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [centerId, body.url, body.eventTypes, sealSecret(this.runtime.secrets.encryptionKey, secret)],
-    );
+    const row = await this.endpoints.insert(centerId, {
+      url: body.url,
+      eventTypes: body.eventTypes,
+      sealedSecret: sealSecret(this.runtime.secrets.encryptionKey, secret),
+    });
     return { ...row, secret };
   }
 
   /** The center's endpoints, oldest first, as keyset pages. */
   list(centerId: string, query: ListQuery): Promise<Page<WebhookEndpointResource>> {
-    return selectInstantIdPage<WebhookEndpointResource>(
-      (sql, params) => this.dataSource.query(sql, params),
-      {
-        columns: COLUMNS,
-        from: 'webhook_endpoints',
-        where: 'center_id = $1',
-        params: [centerId],
-        instant: 'created_at',
-        id: 'id',
-      },
-      query,
-    );
+    return this.endpoints.page(centerId, query);
   }
 
   async get(centerId: string, id: string): Promise<WebhookEndpointResource> {
-    const [row] = await this.dataSource.query<WebhookEndpointResource[]>(
-      `SELECT ${COLUMNS} FROM webhook_endpoints WHERE center_id = $1 AND id = $2`,
-      [centerId, id],
-    );
-    if (!row) throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
-    return row;
+    return found(await this.endpoints.find(centerId, id), id);
   }
 
   async delete(centerId: string, id: string): Promise<void> {
-    const [, deleted] = await this.dataSource.query<[unknown[], number]>(
-      `DELETE FROM webhook_endpoints WHERE center_id = $1 AND id = $2`,
-      [centerId, id],
-    );
-    if (deleted === 0) throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
+    if (!(await this.endpoints.delete(centerId, id))) notFound(id);
   }
 
   /**
@@ -84,30 +61,23 @@ export class WebhookEndpointsService {
    * redelivered. On an endpoint that is not disabled it changes nothing: its failure record still counts.
    */
   async enable(centerId: string, id: string): Promise<WebhookEndpointResource> {
-    const [row] = await this.dataSource.query<WebhookEndpointResource[]>(
-      `WITH enabled AS (
-         UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL,
-           failing_since = CASE WHEN disabled_at IS NULL THEN failing_since END, updated_at = now()
-         WHERE center_id = $1 AND id = $2 RETURNING ${COLUMNS}
-       ) SELECT * FROM enabled`,
-      [centerId, id],
-    );
-    if (!row) throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
-    return row;
+    return found(await this.endpoints.enable(centerId, id), id);
   }
 
   /** A new secret, shown once; the old one keeps signing (alongside) for 24 hours. */
   async rotateSecret(centerId: string, id: string): Promise<CreatedWebhookEndpoint> {
     const secret = generateWebhookSecret();
     const until = new Date(this.clock.now().getTime() + PREVIOUS_SECRET_VALID_MS);
-    const [row] = await this.dataSource.query<WebhookEndpointResource[]>(
-      `WITH rotated AS (
-         UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = $4, secret = $3, updated_at = now()
-         WHERE center_id = $1 AND id = $2 RETURNING ${COLUMNS}
-       ) SELECT * FROM rotated`,
-      [centerId, id, sealSecret(this.runtime.secrets.encryptionKey, secret), until],
-    );
-    if (!row) throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
+    const sealed = sealSecret(this.runtime.secrets.encryptionKey, secret);
+    const row = found(await this.endpoints.rotateSecret(centerId, id, sealed, until), id);
     return { ...row, secret };
   }
+}
+
+function found(row: WebhookEndpointResource | undefined, id: string): WebhookEndpointResource {
+  return row ?? notFound(id);
+}
+
+function notFound(id: string): never {
+  throw new NotFoundError(`No webhook endpoint ${id} in this center.`);
 }

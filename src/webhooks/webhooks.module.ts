@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveriesProcessor } from './deliveries.processor.js';
+import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveryService } from './delivery.service.js';
+import { EndpointsRepository } from './endpoints.repository.js';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookEndpointsController } from './webhook-endpoints.controller.js';
@@ -18,10 +20,13 @@ export class WebhooksModule {
       module: WebhooksModule,
       controllers: options.servesApi ? [WebhookEndpointsController, WebhookDeliveriesController] : [],
       providers: [
+        EndpointsRepository, // both roles: the api's CRUD, the sender's endpoint health
+        DeliveriesRepository, // both roles: the api's delivery log, the sender's claims and outcomes
         ...(options.servesApi ? [WebhookEndpointsService, WebhookDeliveriesService] : []),
         ...(options.runsWorkers ? [DeliveryService, DeliveriesProcessor] : []),
       ],
-      exports: options.runsWorkers ? [DeliveryService] : [],
+      // Dispatch and escalation (src/reminders) write the deliveries they hand to DeliveryService.
+      exports: options.runsWorkers ? [DeliveryService, DeliveriesRepository] : [],
     };
   }
 }
