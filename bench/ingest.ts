@@ -22,7 +22,7 @@ import {
   UPSERT_INTERACTIONS,
   upsertInteractionsParams,
   type ResolvedInteraction,
-} from '../src/interactions/interactions.service.js';
+} from '../src/interactions/interactions.repository.js';
 import type { InteractionBulkItem } from '../src/interactions/interaction.dto.js';
 import { createRootLogger } from '../src/logging/logger.js';
 import type { EntityManager } from 'typeorm';
