@@ -15,8 +15,10 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { MISSING_FOLLOW_UPS_SQL } from '../src/advisors-api/queries/missing-follow-ups.sql.js';
-import { missingFollowUpsParams } from '../src/advisors-api/queries/advisor-queries.service.js';
+import {
+  MISSING_FOLLOW_UPS_SQL,
+  missingFollowUpsParams,
+} from '../src/advisors-api/queries/missing-follow-ups.repository.js';
 import { decodePageCursor } from '../src/advisors-api/queries/page-cursor.js';
 import { generateApiKey } from '../src/centers/api-key.secret.js';
 import { migrateDatabase } from '../src/database/migrate.js';

@@ -9,8 +9,10 @@
 import * as http from 'node:http';
 import { buildSchema, execute, parse, validate, type DocumentNode } from 'graphql';
 import pg from 'pg';
-import { missingFollowUpsParams } from '../src/advisors-api/queries/advisor-queries.service.js';
-import { MISSING_FOLLOW_UPS_SQL } from '../src/advisors-api/queries/missing-follow-ups.sql.js';
+import {
+  MISSING_FOLLOW_UPS_SQL,
+  missingFollowUpsParams,
+} from '../src/advisors-api/queries/missing-follow-ups.repository.js';
 import { encodePageCursor } from '../src/advisors-api/queries/page-cursor.js';
 import { urgencyAt } from '../src/follow-ups/domain/gaps.js';
 

@@ -10,6 +10,7 @@ import { ReplanAfterSend1764806400000 } from './1764806400000-ReplanAfterSend.js
 import { ReplanFailedToo1764892800000 } from './1764892800000-ReplanFailedToo.js';
 import { AuditRequestIdLength1764979200000 } from './1764979200000-AuditRequestIdLength.js';
 import { ErasureAndStrandedReminders1765065600000 } from './1765065600000-ErasureAndStrandedReminders.js';
+import { AdvisorPageWalk1765152000000 } from './1765152000000-AdvisorPageWalk.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ReplanFailedToo1764892800000,
   AuditRequestIdLength1764979200000,
   ErasureAndStrandedReminders1765065600000,
+  AdvisorPageWalk1765152000000,
 ];

@@ -19,7 +19,10 @@ import { dateTimeLiteralsNamed } from './models/date-time.scalar.js';
 import { nulFreeStringLiterals, nulFreeVariables } from './nul-characters.js';
 import { AdvisorActionsService } from './queries/advisor-actions.service.js';
 import { AdvisorQueriesService } from './queries/advisor-queries.service.js';
+import { FollowUpStatsRepository } from './queries/follow-up-stats.repository.js';
 import { FollowUpStatsService } from './queries/follow-up-stats.service.js';
+import { MissingFollowUpsRepository } from './queries/missing-follow-ups.repository.js';
+import { ScopeRepository } from './queries/scope.repository.js';
 import { createLoaders } from './queries/loaders.js';
 import { RESOLVERS } from './resolvers.js';
 
@@ -76,7 +79,15 @@ export class AdvisorsApiModule {
           }),
         }),
       ],
-      providers: [...RESOLVERS, AdvisorQueriesService, FollowUpStatsService, AdvisorActionsService],
+      providers: [
+        ...RESOLVERS,
+        AdvisorQueriesService,
+        FollowUpStatsService,
+        AdvisorActionsService,
+        MissingFollowUpsRepository,
+        FollowUpStatsRepository,
+        ScopeRepository,
+      ],
     };
   }
 }

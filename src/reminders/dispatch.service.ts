@@ -4,8 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { transactionWithRetry } from '../database/transaction.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { CLAIM_MS, DeliveryService, type ClaimedDelivery } from '../webhooks/delivery.service.js';
-import { claimDueReminders } from './due-reminders.js';
+import { DeliveriesRepository } from '../webhooks/deliveries.repository.js';
+import { CLAIM_MS, DeliveryService } from '../webhooks/delivery.service.js';
+import { DueRemindersRepository } from './due-reminders.repository.js';
 import { reminderPayload } from './reminder-payload.js';
 
 /** Reminders claimed per transaction: round trips and planning are shared by many, the first still goes out fast. */
@@ -39,6 +40,8 @@ export class DispatchService implements OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly deliveries: DeliveryService,
+    private readonly dueReminders: DueRemindersRepository,
+    private readonly deliveriesRepository: DeliveriesRepository,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -115,13 +118,13 @@ export class DispatchService implements OnModuleDestroy {
    */
   private async claim(skipLocked: boolean) {
     const now = this.clock.now();
-    let batch: Awaited<ReturnType<typeof claimBatch>>;
+    let batch: Awaited<ReturnType<DispatchService['claimBatch']>>;
     try {
       batch = await transactionWithRetry(this.dataSource, async (manager) => {
         // Without SKIP LOCKED the claim waits for rows other transactions hold; not for long, so a long
         // transaction (a replan) cannot stall dispatch in this process.
-        if (!skipLocked) await manager.query(`SET LOCAL lock_timeout = ${BLOCKING_CLAIM_LOCK_TIMEOUT_MS}`);
-        return claimBatch(manager, now, skipLocked);
+        if (!skipLocked) await this.dueReminders.waitForLocksAtMost(manager, BLOCKING_CLAIM_LOCK_TIMEOUT_MS);
+        return this.claimBatch(manager, now, skipLocked);
       });
     } catch (error) {
       if (skipLocked || (error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw error;
@@ -134,65 +137,52 @@ export class DispatchService implements OnModuleDestroy {
     this.metrics.reminderTransitions.inc({ state: 'FAILED' }, batch.stranded.length);
     return batch;
   }
-}
 
-/**
- * Claims a batch, renders each payload, cancels reminders with nothing left to remind of, and writes their
- * deliveries already claimed for the first attempt (the unique (reminder, endpoint) key keeps it to one each).
- */
-async function claimBatch(manager: EntityManager, now: Date, skipLocked: boolean) {
-  const reminders = await claimDueReminders(manager, now, BATCH_SIZE, skipLocked);
-  if (reminders.length === 0) return { claimed: 0, cancelled: 0, deliveries: [], stranded: [] };
-  const bodies = new Map<string, string>();
-  const toSend: { id: string; centerId: string }[] = [];
-  const cancelled: string[] = [];
-  for (const reminder of reminders) {
-    const payload = reminderPayload(reminder, now);
-    if (!payload) {
-      cancelled.push(reminder.id);
-      continue;
+  /**
+   * Claims a batch, renders each payload, cancels reminders with nothing left to remind of, and writes their
+   * deliveries already claimed for the first attempt (the unique (reminder, endpoint) key keeps it to one each).
+   */
+  private async claimBatch(manager: EntityManager, now: Date, skipLocked: boolean) {
+    const reminders = await this.dueReminders.claim(manager, now, BATCH_SIZE, skipLocked);
+    if (reminders.length === 0) return { claimed: 0, cancelled: 0, deliveries: [], stranded: [] };
+    const bodies = new Map<string, string>();
+    const toSend: { id: string; centerId: string }[] = [];
+    const cancelled: string[] = [];
+    for (const reminder of reminders) {
+      const payload = reminderPayload(reminder, now);
+      if (!payload) {
+        cancelled.push(reminder.id);
+        continue;
+      }
+      bodies.set(reminder.id, JSON.stringify(payload));
+      toSend.push({ id: reminder.id, centerId: reminder.centerId });
     }
-    bodies.set(reminder.id, JSON.stringify(payload));
-    toSend.push({ id: reminder.id, centerId: reminder.centerId });
-  }
-  await finish(manager, cancelled, 'CANCELLED', 'its gaps were no longer open when it fell due');
-  const deliveries = await manager.query<(Omit<ClaimedDelivery, 'body'> & { reminder_id: string })[]>(
-    `WITH inserted AS (
-         INSERT INTO webhook_deliveries (center_id, endpoint_id, event_type, message_id, payload, reminder_id, next_attempt_at, attempts, claimed_until)
-         SELECT x.center_id, e.id, 'followup.reminder', 'msg_' || x.reminder_id, p.payload, x.reminder_id, $4, 1,
-                $4::timestamptz + $5 * interval '1 millisecond'
-         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(reminder_id, center_id, n)
-           JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
-           JOIN webhook_endpoints e ON e.center_id = x.center_id AND 'followup.reminder' = ANY(e.event_types) AND e.disabled_at IS NULL
-         ON CONFLICT (reminder_id, endpoint_id) DO NOTHING
-         RETURNING id, endpoint_id, message_id, reminder_id, attempts, claimed_until
-       )
-       SELECT i.*, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.disabled_at
-       FROM inserted i JOIN webhook_endpoints e ON e.id = i.endpoint_id`,
-    [
-      toSend.map((r) => r.id),
-      toSend.map((r) => r.centerId),
-      `[${toSend.map((r) => bodies.get(r.id)).join(',')}]`, // one JSON array: no escaping per array element
+    await this.dueReminders.finish(
+      manager,
+      cancelled,
+      'CANCELLED',
+      'its gaps were no longer open when it fell due',
+    );
+    const deliveries = await this.deliveriesRepository.insertClaimedForReminders(
+      manager,
+      toSend.map((r) => ({ ...r, body: bodies.get(r.id)! })),
       now,
       CLAIM_MS,
-    ],
-  );
-  // An endpoint disabled since the claim checked it leaves a reminder nowhere to go.
-  const delivered = new Set(deliveries.map((d) => d.reminder_id));
-  const stranded = toSend.filter((r) => !delivered.has(r.id)).map((r) => r.id);
-  await finish(manager, stranded, 'FAILED', 'no enabled webhook endpoint is subscribed to followup.reminder');
-  return {
-    claimed: reminders.length,
-    cancelled: cancelled.length,
-    deliveries: deliveries.map((d) => ({ ...d, body: bodies.get(d.reminder_id)! })),
-    stranded,
-  };
-}
-
-async function finish(manager: EntityManager, ids: string[], status: string, reason: string): Promise<void> {
-  if (ids.length === 0) return;
-  await manager.query(
-    `UPDATE reminders SET status = $2, cancel_reason = $3, updated_at = now() WHERE id = ANY($1::uuid[])`,
-    [ids, status, reason],
-  );
+    );
+    // An endpoint disabled since the claim checked it leaves a reminder nowhere to go.
+    const delivered = new Set(deliveries.map((d) => d.reminder_id));
+    const stranded = toSend.filter((r) => !delivered.has(r.id)).map((r) => r.id);
+    await this.dueReminders.finish(
+      manager,
+      stranded,
+      'FAILED',
+      'no enabled webhook endpoint is subscribed to followup.reminder',
+    );
+    return {
+      claimed: reminders.length,
+      cancelled: cancelled.length,
+      deliveries: deliveries.map((d) => ({ ...d, body: bodies.get(d.reminder_id)! })),
+      stranded,
+    };
+  }
 }

@@ -1,6 +1,6 @@
 import { renderDraft } from '../follow-ups/domain/drafts.js';
 import { urgencyAt } from '../follow-ups/domain/gaps.js';
-import type { DueReminder } from './due-reminders.js';
+import type { DueReminder } from './due-reminders.repository.js';
 
 /**
  * The `followup.reminder` event of SPEC 5.3 for a claimed reminder and its open gaps, with a draft per item in

@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DispatchService } from './dispatch.service.js';
+import { DueRemindersRepository } from './due-reminders.repository.js';
 import { EscalationService } from './escalation.service.js';
+import { EscalationsRepository } from './escalations.repository.js';
 import { RemindersProcessor } from './reminders.processor.js';
 import { SweepScheduler } from './sweep.scheduler.js';
 import { SweepService } from './sweep.service.js';
+import { RemindersRepository } from './reminders.repository.js';
 import { ReplanService } from './replan.service.js';
 import { FollowUpsModule } from '../follow-ups/follow-ups.module.js';
 
@@ -26,6 +29,9 @@ export class RemindersModule {
             EscalationService,
             RemindersProcessor,
             SweepScheduler,
+            DueRemindersRepository,
+            RemindersRepository,
+            EscalationsRepository,
           ]
         : [],
     };

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { transactionWithRetry } from '../database/transaction.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
+import { RemindersRepository } from './reminders.repository.js';
 
 const REMINDERS_PER_BATCH = 500;
 const BATCHES_PER_RUN = 10;
@@ -38,6 +39,7 @@ export class ReplanService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly gaps: GapsService,
+    private readonly reminders: RemindersRepository,
   ) {}
 
   /** Recomputes the students of spent, not yet replanned reminders; returns how many students. */
@@ -61,19 +63,7 @@ export class ReplanService {
 
   /** Picks spent reminders not yet replanned (of one student, or any), marks them and recomputes their students. */
   private async replan(manager: EntityManager, studentId: string | null): Promise<Done> {
-    const centers = await manager.query<{ center_id: string; student_ids: string[]; reminders: number }[]>(
-      `WITH picked AS (
-         SELECT id, center_id, student_id FROM reminders
-         WHERE status IN ('SENT', 'FAILED') AND replanned_at IS NULL AND ($2::uuid IS NULL OR student_id = $2)
-         ORDER BY sent_at LIMIT $1 FOR UPDATE SKIP LOCKED
-       ), marked AS (
-         UPDATE reminders r SET replanned_at = now() FROM picked WHERE r.id = picked.id
-         RETURNING picked.center_id, picked.student_id
-       )
-       SELECT center_id, array_agg(DISTINCT student_id) AS student_ids, count(*)::int AS reminders
-       FROM marked GROUP BY center_id`,
-      [REMINDERS_PER_BATCH, studentId],
-    );
+    const centers = await this.reminders.markSpentReplanned(manager, REMINDERS_PER_BATCH, studentId);
     for (const center of centers)
       await this.gaps.recomputeStudents(manager, center.center_id, center.student_ids);
     return {
@@ -84,12 +74,7 @@ export class ReplanService {
 
   /** The next batch, one student per transaction; a student that fails for good is marked and skipped. */
   private async replanOneByOne(): Promise<Done> {
-    const students = await this.dataSource.query<{ center_id: string; student_id: string }[]>(
-      `SELECT DISTINCT center_id, student_id FROM (
-         SELECT center_id, student_id FROM reminders
-         WHERE status IN ('SENT', 'FAILED') AND replanned_at IS NULL ORDER BY sent_at LIMIT $1) batch`,
-      [REMINDERS_PER_BATCH],
-    );
+    const students = await this.reminders.studentsToReplan(REMINDERS_PER_BATCH);
     const done: Done = { students: 0, reminders: 0 };
     for (const { center_id: centerId, student_id: studentId } of students) {
       try {
@@ -98,14 +83,8 @@ export class ReplanService {
         done.reminders += one.reminders;
       } catch (error) {
         if (isTransient(error)) throw error;
-        await this.dataSource.query('SELECT 1'); // the database is there: the error is this student's
-        const [{ reminders }] = await this.dataSource.query<{ reminders: number }[]>(
-          `WITH skipped AS (
-             UPDATE reminders SET replanned_at = now()
-             WHERE student_id = $1 AND status IN ('SENT', 'FAILED') AND replanned_at IS NULL RETURNING id
-           ) SELECT count(*)::int AS reminders FROM skipped`,
-          [studentId],
-        );
+        await this.reminders.ping(); // the database is there: the error is this student's
+        const reminders = await this.reminders.skipReplanOf(studentId);
         done.reminders += reminders;
         this.logger.error({ err: error, centerId, studentId }, 'replanning a student failed; skipped');
       }

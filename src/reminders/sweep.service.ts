@@ -4,13 +4,17 @@ import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { transactionWithRetry } from '../database/transaction.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { SUBSCRIBED_ENDPOINT } from './due-reminders.js';
+import { DeliveriesRepository } from '../webhooks/deliveries.repository.js';
+import { DueRemindersRepository } from './due-reminders.repository.js';
 import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { ReplanService } from './replan.service.js';
-import { resolveStrandedReminders, type StrandedOutcome } from './stranded-reminders.js';
+import { RemindersRepository, type StrandedOutcome } from './reminders.repository.js';
 import { RecomputeResumer } from '../follow-ups/recompute-resumer.js';
 
 const SWEEP_LIMIT = 5000;
+/** Why a stranded reminder with nowhere left to go FAILED. */
+const NO_ENDPOINT_LEFT =
+  'its webhook endpoint was deleted before it was delivered, and no enabled endpoint is subscribed to followup.reminder';
 
 /**
  * PostgreSQL is the truth and the queue only a trigger: every sweep re-enqueues whatever is due and not done
@@ -25,6 +29,9 @@ export class SweepService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dueReminders: DueRemindersRepository,
+    private readonly reminders: RemindersRepository,
+    private readonly deliveries: DeliveriesRepository,
     private readonly scheduler: ReminderScheduler,
     private readonly replan: ReplanService,
     private readonly recomputes: RecomputeResumer,
@@ -39,25 +46,19 @@ export class SweepService {
     stranded: StrandedOutcome;
   }> {
     const now = this.clock.now();
-    // First, so that a stranded reminder handed back to the dispatcher is among the due ones counted below.
-    const stranded = await transactionWithRetry(this.dataSource, resolveStrandedReminders);
+    // Claimed reminders no delivery will finish: deleting an endpoint deletes its deliveries (ON DELETE
+    // CASCADE), often the one still retrying. First, so that a stranded reminder handed back to the
+    // dispatcher is among the due ones counted below.
+    const stranded = await transactionWithRetry(this.dataSource, (manager) =>
+      this.reminders.resolveStranded(manager, SWEEP_LIMIT, NO_ENDPOINT_LEFT),
+    );
     if (stranded.sent || stranded.redispatched || stranded.failed)
       this.logger.warn(stranded, 'claimed reminders whose deliveries were deleted with their endpoint');
     this.metrics.reminderTransitions.inc({ state: 'SENT' }, stranded.sent);
     this.metrics.reminderTransitions.inc({ state: 'FAILED' }, stranded.failed);
-    const [{ reminders }] = await this.dataSource.query<{ reminders: number }[]>(
-      `SELECT count(*)::int AS reminders FROM (
-         SELECT 1 FROM reminders r
-         WHERE r.status = 'SCHEDULED' AND r.dispatched_at IS NULL AND r.scheduled_at <= $1 AND EXISTS (${SUBSCRIBED_ENDPOINT})
-         LIMIT $2) due`,
-      [now, SWEEP_LIMIT],
-    );
-    const deliveries = await this.dataSource.query<{ id: string; attempts: number; next_attempt_at: Date }[]>(
-      `SELECT id, attempts, next_attempt_at FROM webhook_deliveries
-       WHERE status = 'PENDING' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
-       ORDER BY next_attempt_at LIMIT $2`,
-      [now, SWEEP_LIMIT],
-    );
+    // Due anywhere: one sweep serves every center.
+    const reminders = await this.dueReminders.countDue(now, SWEEP_LIMIT);
+    const deliveries = await this.deliveries.dueUnclaimed(now, SWEEP_LIMIT);
     if (reminders) await this.scheduler.dispatchDueNow(now); // one job drains them all, in batches
     await this.scheduler.scheduleDeliveries(
       deliveries.map((d) => ({ id: d.id, attempts: d.attempts, at: d.next_attempt_at })),

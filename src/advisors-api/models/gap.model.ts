@@ -107,7 +107,15 @@ export class PageInfo {
 
 @ObjectType()
 export class StudentGapConnection {
-  @Field(() => Int) totalCount!: number;
+  @Field(() => Int, {
+    description:
+      "Students matching the filter in the first page's snapshot: exact when totalCountIsExact, else counting stopped at this many (1,000) and there are more.",
+  })
+  totalCount!: number;
+  @Field(() => Boolean, {
+    description: 'False when totalCount is a lower bound: more students match than were counted.',
+  })
+  totalCountIsExact!: boolean;
   @Field(() => [StudentGapEdge], { description: 'The page: at most `first` students.' })
   edges!: StudentGapEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

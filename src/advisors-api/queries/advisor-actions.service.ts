@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../common/app-error.js';
 import { GapDecisionsService, type GapDecisionResult } from '../../follow-ups/gap-decisions.service.js';
 import { FollowUpsService } from '../../interactions/follow-ups.service.js';
-import { caseloadCondition, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import { badUserInput } from '../graphql-errors.js';
 import type { FollowUp } from '../models/directory.model.js';
 import type { LogFollowUpInput } from '../models/inputs.js';
 import { GapPurpose } from '../models/enums.js';
+import { ScopeRepository } from './scope.repository.js';
 
 /**
  * What advisors change, through the same domain services as REST (so gaps are recomputed in the same
@@ -18,7 +17,7 @@ import { GapPurpose } from '../models/enums.js';
 @Injectable()
 export class AdvisorActionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scope: ScopeRepository,
     private readonly followUps: FollowUpsService,
     private readonly decisions: GapDecisionsService,
   ) {}
@@ -31,13 +30,8 @@ export class AdvisorActionsService {
         'Advisors cannot choose a follow-up externalId; leave it out to get advisor-log.<uuid>.',
         'input.externalId',
       );
-    const [visible] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT i.id FROM interactions i JOIN students s ON s.id = i.student_id
-       WHERE i.center_id = $1 AND i.external_id = $2 AND i.deleted_at IS NULL
-         AND ${caseloadCondition('$3')}`,
-      [viewer.centerId, input.interactionExternalId, viewer.caseloadOf],
-    );
-    if (!visible) throw new NotFoundError(`No interaction ${input.interactionExternalId} in your scope.`);
+    if (!(await this.scope.visibleInteractionId(viewer, input.interactionExternalId)))
+      throw new NotFoundError(`No interaction ${input.interactionExternalId} in your scope.`);
     const externalId = input.externalId ?? `advisor-log.${randomUUID()}`;
     // Insert only: reusing an existing externalId must not move that follow-up (maybe another advisor's).
     const [outcome] = await this.followUps.upsertMany(

@@ -1,76 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { caseloadCondition, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import { badUserInput } from '../graphql-errors.js';
 import { InteractionKind } from '../models/enums.js';
 import type { FollowUpStatsFilter } from '../models/inputs.js';
-import { PER_ADVISOR } from '../models/list-size.js';
 import type { AdvisorFollowUpFigures, FollowUpFigures, FollowUpStats } from '../models/stats.model.js';
+import { FollowUpStatsRepository, type StatsRow } from './follow-up-stats.repository.js';
 
 const KINDS = Object.values(InteractionKind);
 const MAX_RANGE_DAYS = 800;
 
-/**
- * One statement: per interaction that ended in the range (its thank-you gap, first thank-you follow-up, and
- * gaps open now), then aggregated for the whole scope and per advisor with GROUPING SETS. Deleted
- * interactions (an erased student's included) no longer count.
- * $1 center · $2 caseload advisor id · $3 advisorExternalId filter · $4 from · $5 to · $6 now
- */
-const STATS_SQL = `
-WITH per_interaction AS (
-  SELECT i.kind, s.advisor_id, coalesce(i.ended_at, i.occurred_at) AS ended,
-         ty.id IS NOT NULL AS has_thank_you_gap,
-         (SELECT min(f.sent_at) FROM follow_ups f
-          WHERE f.interaction_id = i.id AND f.purpose = 'THANK_YOU' AND f.deleted_at IS NULL) AS first_thank_you,
-         (SELECT count(*) FROM gaps g WHERE g.interaction_id = i.id AND g.state = 'OPEN' AND g.opens_at <= $6) AS open_gaps,
-         (SELECT count(*) FROM gaps g WHERE g.interaction_id = i.id AND g.state = 'OPEN' AND g.overdue_at <= $6) AS overdue_gaps
-  FROM interactions i
-  JOIN students s ON s.id = i.student_id
-  LEFT JOIN gaps ty ON ty.interaction_id = i.id AND ty.purpose = 'THANK_YOU' AND ty.state <> 'CLOSED'
-  WHERE i.center_id = $1 AND i.deleted_at IS NULL AND ${caseloadCondition('$2')}
-    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
-    AND coalesce(i.ended_at, i.occurred_at) >= $4 AND coalesce(i.ended_at, i.occurred_at) < $5
-)
-SELECT advisor_id AS "advisorId", GROUPING(advisor_id) = 1 AS "isTotal",
-       ${KINDS.map((k) => `count(*) FILTER (WHERE kind = '${k}')::int AS "${k}"`).join(', ')},
-       count(*) FILTER (WHERE has_thank_you_gap)::int AS "thankYouGaps",
-       count(*) FILTER (WHERE has_thank_you_gap AND first_thank_you <= ended + interval '24 hours')::int AS within24,
-       count(*) FILTER (WHERE has_thank_you_gap AND first_thank_you <= ended + interval '48 hours')::int AS within48,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(extract(epoch FROM first_thank_you - ended) / 3600, 0))
-         FILTER (WHERE has_thank_you_gap AND first_thank_you IS NOT NULL) AS median,
-       coalesce(sum(open_gaps), 0)::int AS "openGaps", coalesce(sum(overdue_gaps), 0)::int AS "overdueGaps"
-FROM per_interaction
-GROUP BY GROUPING SETS ((), (advisor_id))`;
-
-type StatsRow = Record<InteractionKind, number> & {
-  advisorId: string | null;
-  isTotal: boolean;
-  thankYouGaps: number;
-  within24: number;
-  within48: number;
-  median: number | null;
-  openGaps: number;
-  overdueGaps: number;
-};
-
 /** followUpStats: computed in SQL over the viewer's scope; per advisor only for directors. */
 @Injectable()
 export class FollowUpStatsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: FollowUpStatsRepository) {}
 
   async stats(viewer: Viewer, filter: FollowUpStatsFilter, now: Date): Promise<FollowUpStats> {
     const { from, to } = filter;
     if (!(from < to)) throw badUserInput('from must be before to.', 'filter.from');
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000)
       throw badUserInput(`The range may span at most ${MAX_RANGE_DAYS} days.`, 'filter.to');
-    // The total row, then at most PER_ADVISOR.max advisors by externalId (perAdvisor shows its `first`).
-    const rows = await this.dataSource.query<StatsRow[]>(
-      `SELECT x.* FROM (${STATS_SQL}) x LEFT JOIN advisors a ON a.id = x."advisorId"
-       WHERE x."isTotal" OR x."advisorId" IS NOT NULL
-       ORDER BY x."isTotal" DESC, a.external_id LIMIT ${PER_ADVISOR.max + 1}`,
-      [viewer.centerId, viewer.caseloadOf, filter.advisorExternalId ?? null, from, to, now],
-    );
+    const rows = await this.repository.rows(viewer, filter.advisorExternalId ?? null, from, to, now);
     const total = rows.find((r) => r.isTotal);
     const perAdvisor: AdvisorFollowUpFigures[] =
       viewer.role === 'director'

@@ -1,5 +1,12 @@
-import { caseloadCondition } from '../auth/viewer.js';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Viewer } from '../auth/viewer.js';
+import type { Advisor, Company, Interaction, Student } from '../models/directory.model.js';
+import type { Gap } from '../models/gap.model.js';
+import type { MissingFollowUpsFilter } from '../models/inputs.js';
 import { NESTED_LIST } from '../models/list-size.js';
+import type { PageCursor } from './page-cursor.js';
 import {
   ADVISOR_COLUMNS,
   COMPANY_COLUMNS,
@@ -8,14 +15,74 @@ import {
   STUDENT_COLUMNS,
 } from './row-columns.sql.js';
 
-/** The student and gap conditions every gap of the snapshot must meet; `g` is the gap, `s` its student. */
-const MATCHING = `
-    s.center_id = $1 AND s.erased_at IS NULL AND ${caseloadCondition('$2')}
-    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
-    AND ($6::int IS NULL OR s.graduation_year = $6)
-    AND g.center_id = $1 AND g.created_at <= coalesce($7::timestamptz, statement_timestamp()) AND g.opens_at <= $8
-    AND ($4::text[] IS NULL OR (CASE WHEN $8 >= g.overdue_at THEN 'OVERDUE' WHEN $8 >= g.ideal_by THEN 'LATE' ELSE 'DUE' END) = ANY($4::text[]))
-    AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.id = g.interaction_id AND i.kind = ANY($5::text[])))`;
+/**
+ * totalCount counts matching students exactly up to this many; beyond it the answer is this bound with
+ * totalCountIsExact false ("1,000 or more"). Counting walks the same index as the page, so it costs up to
+ * this many students' worth of index rows: a constant, whatever the size of the center.
+ */
+export const TOTAL_COUNT_BOUND = 1000;
+
+const SNAPSHOT = `coalesce($7::timestamptz, statement_timestamp())`;
+const URGENCY = (g: string) =>
+  `(CASE WHEN $8 >= ${g}.overdue_at THEN 'OVERDUE' WHEN $8 >= ${g}.ideal_by THEN 'LATE' ELSE 'DUE' END)`;
+
+/**
+ * The gap conditions of the snapshot and the filter, on gap `g`. Besides the urgency test itself, the
+ * urgencies asked for bound overdue_at (OVERDUE alone: up to $8; no OVERDUE: after $8), which the walk's
+ * index turns into a range instead of rows to skip.
+ */
+const GAP_MATCHES = (g: string) => `
+    ${g}.center_id = $1 AND ${g}.created_at <= ${SNAPSHOT} AND ${g}.opens_at <= $8
+    AND ($4::text[] IS NULL OR ${URGENCY(g)} = ANY($4::text[]))
+    AND ($4::text[] IS NULL OR 'DUE' = ANY($4::text[]) OR 'LATE' = ANY($4::text[]) OR ${g}.overdue_at <= $8)
+    AND ($4::text[] IS NULL OR 'OVERDUE' = ANY($4::text[]) OR ${g}.overdue_at > $8)
+    AND ($5::text[] IS NULL OR ${g}.kind = ANY($5::text[]))`;
+
+/**
+ * The student conditions, on the copies the gap row carries (migration AdvisorPageWalk): the viewer's
+ * caseload, the advisorExternalId and graduationYear filters. Being on the gap, they pick the walk's index.
+ */
+const STUDENT_MATCHES = (g: string) => `
+    ($2::uuid IS NULL OR ${g}.advisor_id = $2::uuid)
+    AND ($3::text IS NULL OR ${g}.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
+    AND ($6::int IS NULL OR ${g}.graduation_year = $6::int)`;
+
+/**
+ * Students in the snapshot, in page order, from `from` (a condition on the walked row `w`), at most `limit`.
+ *
+ * A walk of the snapshot's matching gaps in (overdue_at, student_id) order, keeping a gap only when its
+ * student has no earlier one (by overdue_at, then id) in the snapshot: that gap is the student's first, so its
+ * overdue_at is the student's sort key and the kept rows come out in page order. The open gaps are read from
+ * one of the walk indexes (gaps_open_walk_idx, gaps_open_advisor_walk_idx, gaps_open_year_walk_idx: the
+ * planner takes the one the scope and filters match), the gaps resolved since the snapshot from `resolved`;
+ * the executor stops as soon as it has `limit` students. Each kept or skipped row costs one probe of the
+ * student's own open gaps (gaps_open_center_student_idx) and one of the student's row (not erased).
+ *
+ * Rows read: the page's students plus every skipped row before the last of them. Skipped are (a) later gaps
+ * of students already listed, at most a student's number of open gaps each, and (b) gaps a filter rejects
+ * that the index does not lead with, read from the index alone (the filter columns are included). (b) is the
+ * worst case: kinds, or a graduation year within an advisor's caseload, or DUE/LATE without OVERDUE, that
+ * match fewer than a page of students past the cursor make the walk read the scope's open gaps from the
+ * cursor to the end. For an advisor that is their caseload; for a director with kinds it is the center's
+ * open gaps (bench:advisors measures it). Scope (center, advisor), graduation year alone, and OVERDUE are
+ * index conditions and never skipped.
+ */
+function walkSql(from: string, limit: string): string {
+  return `
+  SELECT w.student_id, w.overdue_at FROM (
+    SELECT g.id, g.student_id, g.overdue_at FROM gaps g
+    WHERE g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
+    UNION ALL
+    SELECT r.id, r.student_id, r.overdue_at FROM resolved r
+  ) w
+  WHERE ${from}
+    AND NOT EXISTS (SELECT 1 FROM gaps e WHERE e.center_id = $1 AND e.student_id = w.student_id AND e.state = 'OPEN'
+                    AND (e.overdue_at, e.id) < (w.overdue_at, w.id) AND ${GAP_MATCHES('e')})
+    AND NOT EXISTS (SELECT 1 FROM resolved e WHERE e.student_id = w.student_id AND (e.overdue_at, e.id) < (w.overdue_at, w.id))
+    AND EXISTS (SELECT 1 FROM students s WHERE s.id = w.student_id AND s.erased_at IS NULL)
+  ORDER BY w.overdue_at, w.student_id
+  LIMIT ${limit}`;
+}
 
 /**
  * The hot query of the advisor API, exported so the benchmark runs exactly this SQL. Students with at least
@@ -28,16 +95,15 @@ const MATCHING = `
  * policy change) sorts by its new overdueAt; and "closed after the snapshot" is read from updated_at, so a
  * gap closed earlier and rewritten later counts as open at the snapshot. Both would need gap history.
  *
+ * Cost follows the page, not the center (issue 15): see walkSql. The page walks from the cursor; totalCount
+ * walks from the start and stops after TOTAL_COUNT_BOUND + 1 students. Gaps resolved since the snapshot are
+ * read once (partial index gaps_resolved_updated_idx: those updated after the first page, usually few, none
+ * on a first page).
+ *
  * One statement does the whole request (bench:advisors: a round trip costs about as much as a small query): it
  * also returns the shown students' rows, advisors, matching open gaps (at the snapshot's urgency instant),
  * their interactions and companies, which prime the request's loaders, and appends the audit rows of the
  * students it shows.
- *
- * Plan (bench:advisors): the gaps of the snapshot are two disjoint halves, each joined to the students in scope
- * on its own: open ones (partial index gaps_open_center_student_idx, read without the heap: one probe per
- * student of an advisor's caseload, one scan of the center for a director) and ones resolved after the
- * snapshot (partial index gaps_resolved_updated_idx, usually empty). So no closed gap is read, and only the
- * page's rows are formatted.
  *
  * $1 center · $2 caseload advisor id (null: whole center) · $3 advisorExternalId filter · $4 urgencies ·
  * $5 kinds · $6 graduation year · $7 snapshot (db time, null on the first page) · $8 urgency instant ·
@@ -45,25 +111,15 @@ const MATCHING = `
  * $14 request id
  */
 export const MISSING_FOLLOW_UPS_SQL = `
-WITH snapshot AS (SELECT coalesce($7::timestamptz, statement_timestamp()) AS as_of),
-keyed AS (
-  SELECT student_id, min(overdue_at) AS sort_key
-  FROM (
-    SELECT g.student_id, g.overdue_at FROM students s JOIN gaps g ON g.student_id = s.id
-    WHERE g.state = 'OPEN' AND ${MATCHING}
-    UNION ALL
-    SELECT g.student_id, g.overdue_at FROM students s JOIN gaps g ON g.student_id = s.id
-    WHERE g.state <> 'OPEN' AND g.updated_at > coalesce($7::timestamptz, statement_timestamp()) AND ${MATCHING}
-  ) snapshot_gaps
-  GROUP BY student_id
+WITH resolved AS MATERIALIZED (
+  SELECT g.id, g.student_id, g.overdue_at FROM gaps g
+  WHERE $7::timestamptz IS NOT NULL AND g.center_id = $1 AND g.state <> 'OPEN' AND g.updated_at > $7::timestamptz
+    AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
 ),
-page AS (
-  SELECT student_id, sort_key FROM keyed
-  WHERE $9::timestamptz IS NULL OR (sort_key, student_id) > ($9::timestamptz, $10::uuid)
-  ORDER BY sort_key, student_id LIMIT $11
-),
+page AS (${walkSql('($9::timestamptz IS NULL OR (w.overdue_at, w.student_id) > ($9::timestamptz, $10::uuid))', '$11')}),
+counted AS (${walkSql('true', String(TOTAL_COUNT_BOUND + 1))}),
 -- The page without the extra row that only tells whether there is a next page.
-shown AS (SELECT student_id FROM page ORDER BY sort_key, student_id LIMIT $11::int - 1),
+shown AS (SELECT student_id FROM page ORDER BY overdue_at, student_id LIMIT $11::int - 1),
 shown_students AS (SELECT ${STUDENT_COLUMNS} FROM students s WHERE s.center_id = $1 AND s.id IN (SELECT student_id FROM shown)),
 -- At most NESTED_LIST.max gaps per student: StudentGaps.gaps shows its \`first\` of them.
 shown_gaps AS (
@@ -79,11 +135,11 @@ audited AS (
   INSERT INTO audit_log (center_id, actor, role, student_id, operation, request_id)
   SELECT $1, $12, $13, student_id, 'graphql:studentsMissingFollowUps', $14 FROM shown
 )
-SELECT (SELECT count(*) FROM keyed)::int AS total,
-       (SELECT to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM snapshot) AS as_of,
+SELECT (SELECT count(*) FROM counted)::int AS total,
+       to_char(${SNAPSHOT} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS as_of,
        coalesce((SELECT json_agg(json_build_object('studentId', p.student_id,
-                                                   'sortKey', to_char(p.sort_key AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-                                 ORDER BY p.sort_key, p.student_id)
+                                                   'sortKey', to_char(p.overdue_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                                 ORDER BY p.overdue_at, p.student_id)
                  FROM page p), '[]') AS page,
        coalesce((SELECT json_agg(x) FROM shown_students x), '[]') AS students,
        coalesce((SELECT json_agg(x ORDER BY x."overdueAt", x.id) FROM shown_gaps x), '[]') AS gaps,
@@ -92,3 +148,56 @@ SELECT (SELECT count(*) FROM keyed)::int AS total,
                                           WHERE a.center_id = $1 AND a.id IN (SELECT "advisorId" FROM shown_students)) x), '[]') AS advisors,
        coalesce((SELECT json_agg(x) FROM (SELECT ${COMPANY_COLUMNS} FROM companies c
                                           WHERE c.center_id = $1 AND c.id IN (SELECT "companyId" FROM shown_interactions)) x), '[]') AS companies`;
+
+/** An empty or missing list filter means "any" (SQL null). */
+function listOrNull<T>(values: T[] | null | undefined): T[] | null {
+  return values?.length ? values : null;
+}
+
+/** The parameters of MISSING_FOLLOW_UPS_SQL for one request (exported for the benchmark's baseline). */
+export function missingFollowUpsParams(
+  viewer: Pick<Viewer, 'centerId' | 'caseloadOf' | 'audit'>,
+  filter: MissingFollowUpsFilter | null | undefined,
+  first: number,
+  after: PageCursor | null,
+  now: Date,
+): unknown[] {
+  return [
+    viewer.centerId,
+    viewer.caseloadOf,
+    filter?.advisorExternalId ?? null,
+    listOrNull(filter?.urgency),
+    listOrNull(filter?.kinds),
+    filter?.graduationYear ?? null,
+    after?.asOf ?? null,
+    after?.urgencyAt ?? now.toISOString(),
+    after?.sortKey ?? null,
+    after?.studentId ?? null,
+    first + 1,
+    viewer.audit.actor,
+    viewer.audit.role,
+    viewer.audit.requestId,
+  ];
+}
+
+/** What MISSING_FOLLOW_UPS_SQL returns: one row. `total` is at most TOTAL_COUNT_BOUND + 1. */
+export interface MissingFollowUpsRow {
+  total: number;
+  as_of: string;
+  page: { studentId: string; sortKey: string }[];
+  students: Student[];
+  advisors: Advisor[];
+  gaps: (Omit<Gap, 'urgency'> & { studentId: string })[];
+  interactions: Interaction[];
+  companies: Company[];
+}
+
+@Injectable()
+export class MissingFollowUpsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async page(params: unknown[]): Promise<MissingFollowUpsRow> {
+    const [row] = await this.dataSource.query<MissingFollowUpsRow[]>(MISSING_FOLLOW_UPS_SQL, params);
+    return row;
+  }
+}
