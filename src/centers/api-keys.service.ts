@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
-import { selectInstantIdPage, type ListQuery, type Page } from '../common/pagination.js';
-import { ApiKey } from './api-key.entity.js';
+import type { ListQuery, Page } from '../common/pagination.js';
+import { ApiKeysRepository, type ApiKeySummary } from './api-keys.repository.js';
 import { generateApiKey, hashesEqual, hashSecret, parseApiKeyPrefix } from './api-key.secret.js';
 
 export interface IssuedApiKey {
@@ -14,49 +14,29 @@ export interface IssuedApiKey {
   apiKey: string;
 }
 
-export interface ApiKeySummary {
-  id: string;
-  prefix: string;
-  createdAt: Date;
-}
-
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysRepository,
+  ) {}
 
   async issue(centerId: string, manager: EntityManager = this.dataSource.manager): Promise<IssuedApiKey> {
     const { key, prefix, hash } = generateApiKey();
-    const row = await manager.save(
-      manager.create(ApiKey, { centerId, prefix, keyHash: hash, revokedAt: null }),
-    );
+    const row = await this.apiKeys.insert(manager, centerId, { prefix, hash });
     return { id: row.id, prefix, createdAt: row.createdAt, apiKey: key };
   }
 
   /** The center's active keys, oldest first, as keyset pages. */
   list(centerId: string, query: ListQuery): Promise<Page<ApiKeySummary>> {
-    return selectInstantIdPage<ApiKeySummary>(
-      (sql, params) => this.dataSource.query(sql, params),
-      {
-        columns: 'id, prefix, created_at AS "createdAt"',
-        from: 'api_keys',
-        where: 'center_id = $1 AND revoked_at IS NULL',
-        params: [centerId],
-        instant: 'created_at',
-        id: 'id',
-      },
-      query,
-    );
+    return this.apiKeys.page(centerId, query);
   }
 
   /** Revokes one of the center's keys; refuses to revoke its last active key, which would lock the center out. */
   async revoke(centerId: string, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       // Lock the center's active keys so two concurrent revocations cannot both pass the "last key" check.
-      const active = await manager
-        .createQueryBuilder(ApiKey, 'k')
-        .where('k.center_id = :centerId AND k.revoked_at IS NULL', { centerId })
-        .setLock('pessimistic_write')
-        .getMany();
+      const active = await this.apiKeys.lockActive(manager, centerId);
       if (!active.some((k) => k.id === id))
         throw new NotFoundError(`No active API key ${id} in this center.`);
       if (active.length === 1) {
@@ -64,7 +44,7 @@ export class ApiKeysService {
           "This is the center's last active API key; create a new one before revoking it.",
         );
       }
-      await manager.update(ApiKey, { id, centerId }, { revokedAt: () => 'now()' });
+      await this.apiKeys.revoke(manager, centerId, id);
     });
   }
 
@@ -72,11 +52,7 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<{ centerId: string; apiKeyId: string } | undefined> {
     const prefix = parseApiKeyPrefix(presented);
     if (!prefix) return undefined;
-    const row = await this.dataSource.manager
-      .createQueryBuilder(ApiKey, 'k')
-      .addSelect('k.keyHash')
-      .where('k.prefix = :prefix AND k.revoked_at IS NULL', { prefix })
-      .getOne();
+    const row = await this.apiKeys.findActiveByPrefix(prefix);
     if (!row || !hashesEqual(row.keyHash, hashSecret(presented))) return undefined;
     return { centerId: row.centerId, apiKeyId: row.id };
   }
