@@ -1,0 +1,159 @@
+/**
+ * npm run bench:rules — the pure follow-up rules (planStudent) over 20,000 students with 10 interactions each
+ * (BENCH_STUDENTS scales it), facts in memory shaped like bench:engine's seed, against the reference
+ * implementation (the luxon rules kept as the tests' oracle) in the same run, the two alternated round by round.
+ * The oracle is not part of the build: it is transpiled from its test-only sources into a temporary directory.
+ * No database. The last line of output is one JSON object with every figure.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import ts from 'typescript';
+import type { StudentFacts } from '../src/follow-ups/domain/facts.js';
+import { planStudent } from '../src/follow-ups/domain/plan.js';
+import { DEFAULT_POLICY, INTERACTION_KINDS, type Policy } from '../src/follow-ups/domain/policy.js';
+import { step } from './progress.js';
+
+const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 20_000);
+const PER_STUDENT = 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const NOW = new Date('2026-11-26T03:00:00Z');
+const HOUR = 3_600_000;
+const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Berlin'];
+const TARGET_SPEEDUP = 5;
+
+type Plan = (facts: StudentFacts, policy: Policy, now: Date) => unknown;
+
+/** A uuid-shaped id from a counter, so keys hashed into stable ids are as long as real ones. */
+const uuid = (n: number, salt: number) =>
+  `${salt.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+/** bench:engine's seed, in memory: kinds in rotation, ends spread over 60 days before NOW, 30% followed up. */
+function seed(): StudentFacts[] {
+  return Array.from({ length: STUDENTS }, (_, i) => {
+    const n = i + 1;
+    const interactions = Array.from({ length: PER_STUDENT }, (_, j) => {
+      const k = j + 1;
+      const occurredAt = new Date(NOW.getTime() - ((n * 7 + k * 131) % 1440) * HOUR);
+      return {
+        id: uuid(n * PER_STUDENT + k, 2),
+        kind: INTERACTION_KINDS[(k + n) % 5],
+        occurredAt,
+        endedAt: new Date(occurredAt.getTime() + HOUR),
+        outcome: (n + k) % 4 === 0 ? ('PASSED' as const) : ('PENDING' as const),
+        resultExpectedBy: null,
+      };
+    });
+    return {
+      studentId: uuid(n, 1),
+      timezone: ZONES[n % 3],
+      notificationsEnabled: true,
+      interactions,
+      followUps: interactions
+        .filter((_, j) => (n * 31 + j * 17) % 10 < 3)
+        .map((interaction) => ({
+          interactionId: interaction.id,
+          purpose: 'THANK_YOU' as const,
+          sentAt: new Date(interaction.endedAt.getTime() + 5 * HOUR),
+        })),
+      nudgesSent: [],
+      lastRemindedAt: null,
+      dismissedGaps: new Map(),
+      snoozedUntil: new Map(),
+    };
+  });
+}
+
+/** Transpiles the test-only reference (src/follow-ups/domain/reference/*.oracle.ts) and imports its planStudent. */
+async function loadReference(): Promise<{ plan: Plan; dispose: () => Promise<void> }> {
+  const sources = fileURLToPath(new URL('../../src/follow-ups/domain/reference/', import.meta.url));
+  const out = await mkdtemp(join(tmpdir(), 'rules-reference-'));
+  const luxon = import.meta.resolve('luxon');
+  await writeFile(join(out, 'package.json'), '{ "type": "module" }');
+  for (const file of (await readdir(sources)).filter((f) => f.endsWith('.oracle.ts'))) {
+    const { outputText } = ts.transpileModule(await readFile(join(sources, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+      fileName: file,
+    });
+    await writeFile(
+      join(out, file.replace(/\.ts$/, '.js')),
+      outputText.replaceAll("from 'luxon'", `from '${luxon}'`),
+    );
+  }
+  const module = (await import(join(out, 'plan.oracle.js'))) as { planStudent: Plan };
+  return { plan: module.planStudent, dispose: () => rm(out, { recursive: true, force: true }) };
+}
+
+/** Seconds for one pass of `plan` over every student. */
+function pass(plan: Plan, facts: StudentFacts[]): number {
+  const started = performance.now();
+  for (const studentFacts of facts) plan(studentFacts, DEFAULT_POLICY, NOW);
+  return (performance.now() - started) / 1000;
+}
+
+/** The plans as plain data (DateTimes as ISO text), to check both implementations answer the same. */
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+async function main(): Promise<void> {
+  step(`bench:rules — ${STUDENTS} students × ${PER_STUDENT} interactions, ${ROUNDS} rounds, no database`);
+  const facts = seed();
+  const reference = await loadReference();
+  try {
+    const sample = facts.filter((_, i) => i % 97 === 0);
+    const same = sample.every((f) =>
+      isDeepStrictEqual(
+        plain(planStudent(f, DEFAULT_POLICY, NOW)),
+        plain(reference.plan(f, DEFAULT_POLICY, NOW)),
+      ),
+    );
+    if (!same) throw new Error('the engine and the reference disagree on the bench facts');
+    const counts = facts.reduce(
+      (sum, f) => {
+        const plan = planStudent(f, DEFAULT_POLICY, NOW);
+        return { gaps: sum.gaps + plan.gaps.length, reminders: sum.reminders + plan.reminders.length };
+      },
+      { gaps: 0, reminders: 0 },
+    );
+
+    // Alternated (and the order swapped each round) so load from other processes hits both alike.
+    const times = { reference: [] as number[], engine: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['reference', 'engine'] as const) : (['engine', 'reference'] as const);
+      for (const which of order)
+        times[which].push(pass(which === 'engine' ? planStudent : reference.plan, facts));
+      step(
+        `round ${round + 1}: reference ${Math.round(STUDENTS / times.reference[round])}/s, engine ${Math.round(STUDENTS / times.engine[round])}/s`,
+      );
+    }
+    // Best round of each: the least disturbed by other processes on a shared machine.
+    const best = (seconds: number[]) => Math.min(...seconds);
+    const rate = (seconds: number) => Math.round(STUDENTS / seconds);
+    const speedup = Math.round((best(times.reference) / best(times.engine)) * 100) / 100;
+    const perRound = times.engine.map((seconds, i) => Math.round((times.reference[i] / seconds) * 100) / 100);
+    const report = {
+      students: STUDENTS,
+      interactionsPerStudent: PER_STUDENT,
+      rounds: ROUNDS,
+      gaps: counts.gaps,
+      reminders: counts.reminders,
+      rulesStudentsPerSecond: rate(best(times.engine)),
+      referenceStudentsPerSecond: rate(best(times.reference)),
+      speedupPerRound: perRound,
+      targets: {
+        rulesSpeedupVsReference: { value: speedup, limit: TARGET_SPEEDUP, met: speedup >= TARGET_SPEEDUP },
+      },
+    };
+    console.log('');
+    console.log(`reference (luxon):  ${report.referenceStudentsPerSecond} students/s`);
+    console.log(
+      `engine (ms):        ${report.rulesStudentsPerSecond} students/s = ${speedup}× the reference`,
+    );
+    console.log(JSON.stringify(report));
+  } finally {
+    await reference.dispose();
+  }
+}
+
+await main();
