@@ -5,18 +5,19 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../common/a
 import { CLOCK, type Clock } from '../common/clock.js';
 import { isUuid } from '../common/uuid.js';
 import { transactionWithRetry } from '../database/transaction.js';
+import {
+  dismissGap,
+  gapDecisionOutcome,
+  lockGapForDecision,
+  snoozeGap,
+  type GapDecisionResult,
+} from './gaps.repository.js';
 import { GapsService } from './gaps.service.js';
 
 const MAX_SNOOZE_DAYS = 14;
 const MAX_REASON_LENGTH = 2000;
 
-export interface GapDecisionResult {
-  id: string;
-  state: string;
-  reason: string | null;
-  snoozedUntil: Date | null;
-  nextReminderAt: Date | null;
-}
+export type { GapDecisionResult };
 
 /** Whose gaps the caller may decide on: a center, narrowed to one advisor's caseload when set. */
 export interface GapScope {
@@ -43,12 +44,7 @@ export class GapDecisionsService {
       throw new ValidationFailedError([
         { path: 'reason', message: `must be 1–${MAX_REASON_LENGTH} characters` },
       ]);
-    return this.decide(scope, gapId, (manager, id) =>
-      manager.query(
-        `UPDATE gaps SET state = 'DISMISSED', state_reason = $2, updated_at = now() WHERE id = $1`,
-        [id, trimmed],
-      ),
-    );
+    return this.decide(scope, gapId, (manager, id) => dismissGap(manager, scope.centerId, id, trimmed));
   }
 
   snooze(scope: GapScope, gapId: string, until: Date): Promise<GapDecisionResult> {
@@ -58,9 +54,7 @@ export class GapDecisionsService {
       throw new ValidationFailedError([
         { path: 'until', message: `must be in the future and at most ${MAX_SNOOZE_DAYS} days ahead` },
       ]);
-    return this.decide(scope, gapId, (manager, id) =>
-      manager.query(`UPDATE gaps SET snoozed_until = $2, updated_at = now() WHERE id = $1`, [id, until]),
-    );
+    return this.decide(scope, gapId, (manager, id) => snoozeGap(manager, scope.centerId, id, until));
   }
 
   private async decide(
@@ -71,26 +65,13 @@ export class GapDecisionsService {
     const notFound = new NotFoundError(`No gap ${gapId} in your scope.`);
     if (!isUuid(gapId)) throw notFound;
     return transactionWithRetry(this.dataSource, async (manager) => {
-      const [gap] = await manager.query<{ student_id: string; state: string }[]>(
-        `SELECT g.student_id, g.state FROM gaps g JOIN students s ON s.id = g.student_id
-         WHERE g.id = $1 AND g.center_id = $2 AND s.erased_at IS NULL
-           AND ($3::uuid IS NULL OR s.advisor_id = $3::uuid)
-         FOR NO KEY UPDATE OF g`,
-        [gapId, scope.centerId, scope.caseloadOf],
-      );
+      const gap = await lockGapForDecision(manager, scope.centerId, scope.caseloadOf, gapId);
       if (!gap) throw notFound;
       if (gap.state !== 'OPEN')
         throw new ConflictError(`The gap is ${gap.state}; only open gaps can be dismissed or snoozed.`);
       await apply(manager, gapId);
       await this.gaps.recomputeStudents(manager, scope.centerId, [gap.student_id]);
-      const [result] = await manager.query<GapDecisionResult[]>(
-        `SELECT g.id, g.state, g.state_reason AS reason, g.snoozed_until AS "snoozedUntil",
-                (SELECT min(r.scheduled_at) FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id
-                 WHERE ri.gap_id = g.id AND r.status = 'SCHEDULED') AS "nextReminderAt"
-         FROM gaps g WHERE g.id = $1`,
-        [gapId],
-      );
-      return result;
+      return (await gapDecisionOutcome(manager, scope.centerId, gapId))!;
     });
   }
 }

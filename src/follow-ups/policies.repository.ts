@@ -29,3 +29,22 @@ export async function loadPolicy(manager: EntityManager, centerId: string): Prom
   }
   return policy;
 }
+
+/** The center's windows for one kind, stored; true when the center had no policy of its own for it yet. */
+export async function upsertCenterPolicy(
+  manager: EntityManager,
+  centerId: string,
+  kind: InteractionKind,
+  windows: { firstNudgeAfter: string; idealWithin: string; overdueAfter: string; checkIns: boolean },
+): Promise<boolean> {
+  // xmax = 0 only on a row this statement inserted (an upsert's update sets it).
+  const [row] = await manager.query<{ created: boolean }[]>(
+    `INSERT INTO center_policies (center_id, kind, first_nudge_after, ideal_within, overdue_after, check_ins)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (center_id, kind) DO UPDATE SET first_nudge_after = EXCLUDED.first_nudge_after, ideal_within = EXCLUDED.ideal_within,
+       overdue_after = EXCLUDED.overdue_after, check_ins = EXCLUDED.check_ins, updated_at = now()
+     RETURNING xmax = 0 AS created`,
+    [centerId, kind, windows.firstNudgeAfter, windows.idealWithin, windows.overdueAfter, windows.checkIns],
+  );
+  return row.created;
+}

@@ -13,7 +13,15 @@ import {
   windowsInOrder,
   type InteractionKind,
 } from './domain/policy.js';
-import { loadPolicy } from './policies.repository.js';
+import { loadPolicy, upsertCenterPolicy } from './policies.repository.js';
+import {
+  countRecomputedStudents,
+  finishRecomputeRun,
+  recomputeRun,
+  requestRecomputeRun,
+  startRecomputeRun,
+} from './recompute-runs.repository.js';
+import { studentIdsAfter } from './student-facts.repository.js';
 import type { PolicyBody, PolicyList, RecomputeStatus, StoredPolicy } from './policy.dto.js';
 import { GapsService } from './gaps.service.js';
 import { transactionWithRetry } from '../database/transaction.js';
@@ -49,20 +57,7 @@ export class PoliciesService {
 
   /** The center's last recompute run with how far it got (students done of the center's students now). */
   async recomputeStatus(centerId: string): Promise<RecomputeStatus | null> {
-    const [run] = await this.dataSource.query<
-      {
-        requested_at: Date;
-        started_at: Date | null;
-        finished_at: Date | null;
-        students_done: number;
-        students_total: number;
-      }[]
-    >(
-      `SELECT requested_at, started_at, finished_at, students_done,
-              (SELECT count(*)::int FROM students s WHERE s.center_id = r.center_id AND s.erased_at IS NULL) AS students_total
-       FROM policy_recomputes r WHERE center_id = $1`,
-      [centerId],
-    );
+    const run = await recomputeRun(this.dataSource.manager, centerId);
     if (!run) return null;
     return {
       status: run.finished_at ? 'done' : run.started_at ? 'running' : 'pending',
@@ -80,15 +75,8 @@ export class PoliciesService {
    */
   async requestRecompute(centerId: string): Promise<RecomputeStatus> {
     const requestedAt = this.clock.now();
-    const [center] = await this.dataSource.query<{ id: string }[]>(
-      `WITH requested AS (
-         INSERT INTO policy_recomputes (center_id, requested_at) SELECT id, $2 FROM centers WHERE id = $1
-         ON CONFLICT (center_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, students_done = 0
-         RETURNING center_id AS id
-       ) SELECT id FROM requested`,
-      [centerId, requestedAt],
-    );
-    if (!center) throw new NotFoundError('No such center.');
+    const requested = await requestRecomputeRun(this.dataSource.manager, centerId, requestedAt);
+    if (!requested) throw new NotFoundError('No such center.');
     await this.enqueueRecompute(centerId, requestedAt);
     return (await this.recomputeStatus(centerId))!;
   }
@@ -118,28 +106,14 @@ export class PoliciesService {
     }
     const requestedAt = this.clock.now();
     const created = await transactionWithRetry(this.dataSource, async (manager) => {
-      // xmax = 0 only on a row this statement inserted (an upsert's update sets it).
-      const [row] = await manager.query<{ created: boolean }[]>(
-        `INSERT INTO center_policies (center_id, kind, first_nudge_after, ideal_within, overdue_after, check_ins)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (center_id, kind) DO UPDATE SET first_nudge_after = EXCLUDED.first_nudge_after, ideal_within = EXCLUDED.ideal_within,
-           overdue_after = EXCLUDED.overdue_after, check_ins = EXCLUDED.check_ins, updated_at = now()
-         RETURNING xmax = 0 AS created`,
-        [
-          centerId,
-          kind,
-          body.firstNudgeAfter,
-          body.idealWithin,
-          body.overdueAfter,
-          body.checkIns ?? DEFAULT_POLICY[kind].checkIns,
-        ],
-      );
-      await manager.query(
-        `INSERT INTO policy_recomputes (center_id, requested_at) VALUES ($1, $2)
-         ON CONFLICT (center_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, started_at = NULL, finished_at = NULL, students_done = 0`,
-        [centerId, requestedAt],
-      );
-      return row.created;
+      const inserted = await upsertCenterPolicy(manager, centerId, kind, {
+        firstNudgeAfter: body.firstNudgeAfter,
+        idealWithin: body.idealWithin,
+        overdueAfter: body.overdueAfter,
+        checkIns: body.checkIns ?? DEFAULT_POLICY[kind].checkIns,
+      });
+      await requestRecomputeRun(manager, centerId, requestedAt);
+      return inserted;
     });
     // After commit: the job only says "recompute this center"; the row above is the truth.
     await this.enqueueRecompute(centerId, requestedAt);
@@ -161,37 +135,19 @@ export class PoliciesService {
    * done, unless the policy changed again meanwhile (then the newer job finishes it).
    */
   async recomputeCenter(centerId: string): Promise<void> {
-    const [run] = await this.dataSource.query<{ requested_at: string }[]>(
-      // In a CTE so TypeORM returns the rows (for a bare UPDATE it returns [rows, count]).
-      `WITH started AS (UPDATE policy_recomputes SET started_at = now(), students_done = 0 WHERE center_id = $1 RETURNING requested_at::text AS requested_at)
-       SELECT requested_at FROM started`,
-      [centerId],
-    );
-    if (!run) return;
+    const manager = this.dataSource.manager;
+    const requestedAt = await startRecomputeRun(manager, centerId);
+    if (requestedAt === undefined) return;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const batch = await this.dataSource.query<{ id: string }[]>(
-        `SELECT id FROM students WHERE center_id = $1 AND erased_at IS NULL AND id > $2 ORDER BY id LIMIT $3`,
-        [centerId, after, RECOMPUTE_BATCH],
-      );
+      const batch = await studentIdsAfter(manager, centerId, after, RECOMPUTE_BATCH);
       if (batch.length === 0) break;
-      await transactionWithRetry(this.dataSource, async (manager) => {
-        await this.gaps.recomputeStudents(
-          manager,
-          centerId,
-          batch.map((s) => s.id),
-        );
-        await manager.query(
-          `UPDATE policy_recomputes SET students_done = students_done + $2 WHERE center_id = $1`,
-          [centerId, batch.length],
-        );
+      await transactionWithRetry(this.dataSource, async (tx) => {
+        await this.gaps.recomputeStudents(tx, centerId, batch);
+        await countRecomputedStudents(tx, centerId, batch.length);
       });
-      after = batch[batch.length - 1].id;
+      after = batch[batch.length - 1];
     }
-    await this.dataSource.query(
-      // As text, to the microsecond: a JavaScript Date would cut it to milliseconds and never match.
-      `UPDATE policy_recomputes SET finished_at = now() WHERE center_id = $1 AND requested_at = $2::timestamptz`,
-      [centerId, run.requested_at],
-    );
+    await finishRecomputeRun(manager, centerId, requestedAt);
   }
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { QUEUES, recomputeCenterJob } from '../jobs/queue-names.js';
+import { unfinishedRecomputeCenters } from './recompute-runs.repository.js';
 
 /** A run not finished this long after it was requested, with no job for it in the queue, is resumed. */
 const GRACE_MS = 60_000;
@@ -24,23 +25,20 @@ export class RecomputeResumer {
   ) {}
 
   async resumeUnfinished(now: Date): Promise<number> {
-    const runs = await this.dataSource.query<{ center_id: string }[]>(
-      `SELECT center_id FROM policy_recomputes WHERE finished_at IS NULL AND requested_at < $1`,
-      [new Date(now.getTime() - GRACE_MS)],
+    const unfinished = await unfinishedRecomputeCenters(
+      this.dataSource.manager,
+      new Date(now.getTime() - GRACE_MS),
     );
-    if (runs.length === 0) return 0;
+    if (unfinished.length === 0) return 0;
     const queued = new Set(
       (await this.queue.getJobs([...IN_FLIGHT])).map((job) => (job?.data as { centerId?: unknown }).centerId),
     );
-    const lost = runs.filter((run) => !queued.has(run.center_id));
+    const lost = unfinished.filter((centerId) => !queued.has(centerId));
     // Ids of their own: an old failed job kept under the run's id would swallow a re-add under the same one.
     await this.queue.addBulk(
-      lost.map((run) =>
-        recomputeCenterJob(run.center_id, `recompute-${run.center_id}-resumed-${now.getTime()}`),
-      ),
+      lost.map((centerId) => recomputeCenterJob(centerId, `recompute-${centerId}-resumed-${now.getTime()}`)),
     );
-    if (lost.length)
-      this.logger.warn({ centers: lost.map((r) => r.center_id) }, 'resumed unfinished center recomputes');
+    if (lost.length) this.logger.warn({ centers: lost }, 'resumed unfinished center recomputes');
     return lost.length;
   }
 }

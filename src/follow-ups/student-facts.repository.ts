@@ -3,6 +3,50 @@ import type { StudentFacts } from './domain/facts.js';
 import type { InteractionKind } from './domain/policy.js';
 
 /**
+ * One recompute per student at a time: a concurrent one waits here and then sees this one's writes, so neither
+ * can close a gap the other just derived. Locked in id order (pass `studentIds` sorted); NO KEY UPDATE, so it
+ * does not conflict with the KEY SHARE locks that inserting interactions (foreign keys) takes on the same
+ * students.
+ */
+export async function lockStudentsForRecompute(
+  manager: EntityManager,
+  centerId: string,
+  studentIds: readonly string[],
+): Promise<void> {
+  await manager.query(
+    `SELECT 1 FROM students WHERE center_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+    [centerId, studentIds],
+  );
+}
+
+/** The id of the center's student with this external id (erased ones too), or undefined. */
+export async function studentIdOf(
+  manager: EntityManager,
+  centerId: string,
+  externalId: string,
+): Promise<string | undefined> {
+  const [student] = await manager.query<{ id: string }[]>(
+    `SELECT id FROM students WHERE center_id = $1 AND external_id = $2`,
+    [centerId, externalId],
+  );
+  return student?.id;
+}
+
+/** The next `limit` ids of the center's students (not erased) after `after`, in id order. */
+export async function studentIdsAfter(
+  manager: EntityManager,
+  centerId: string,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await manager.query<{ id: string }[]>(
+    `SELECT id FROM students WHERE center_id = $1 AND erased_at IS NULL AND id > $2 ORDER BY id LIMIT $3`,
+    [centerId, after, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
  * Loads the facts of many students at once (six queries, whatever their number). Erased students and
  * deleted interactions or follow-ups are left out, so their gaps close on recompute.
  */
