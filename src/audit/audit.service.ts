@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../common/app-error.js';
+import { AuditRepository, type AuditEntry } from './audit.repository.js';
 
 /** Who read a student's record: an API key of the portal, or an advisor or director through GraphQL. */
 export interface AuditActor {
@@ -12,15 +11,7 @@ export interface AuditActor {
   requestId: string | null;
 }
 
-export interface AuditEntry {
-  id: string;
-  actor: string;
-  role: string;
-  studentExternalId: string | null;
-  operation: string;
-  requestId: string | null;
-  at: Date;
-}
+export type { AuditEntry } from './audit.repository.js';
 
 /**
  * The append-only record of reads of student records (a trigger refuses UPDATE, DELETE and TRUNCATE). Rows
@@ -28,7 +19,7 @@ export interface AuditEntry {
  */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly audit: AuditRepository) {}
 
   /** One row per student read, in one statement; students are named by externalId within the center. */
   async recordReads(
@@ -37,21 +28,15 @@ export class AuditService {
     studentExternalIds: readonly string[],
   ): Promise<void> {
     if (studentExternalIds.length === 0) return;
-    await this.dataSource.query(
-      `INSERT INTO audit_log (center_id, actor, role, student_id, operation, request_id)
-       SELECT $1, $2, $3, s.id, $4, $5 FROM students s WHERE s.center_id = $1 AND s.external_id = ANY($6::text[])`,
-      [actor.centerId, actor.actor, actor.role, operation, actor.requestId, [...new Set(studentExternalIds)]],
-    );
+    await this.audit.insertByExternalId(actor.centerId, { ...read(actor), operation }, [
+      ...new Set(studentExternalIds),
+    ]);
   }
 
   /** The same, for students named by row id (the GraphQL side has them at hand). */
   async recordReadsById(actor: AuditActor, operation: string, studentIds: readonly string[]): Promise<void> {
     if (studentIds.length === 0) return;
-    await this.dataSource.query(
-      `INSERT INTO audit_log (center_id, actor, role, student_id, operation, request_id)
-       SELECT $1, $2, $3, id, $4, $5 FROM unnest($6::uuid[]) AS id`,
-      [actor.centerId, actor.actor, actor.role, operation, actor.requestId, [...new Set(studentIds)]],
-    );
+    await this.audit.insertById(actor.centerId, { ...read(actor), operation }, [...new Set(studentIds)]);
   }
 
   /** The center's audit rows, newest first, in keyset pages by id (`after`: the last id seen). */
@@ -64,16 +49,16 @@ export class AuditService {
       throw new ValidationFailedError([{ path: 'first', message: 'must be between 1 and 100' }]);
     if (after != null && !/^[1-9][0-9]{0,17}$/.test(after))
       throw new ValidationFailedError([{ path: 'after', message: 'is not a cursor this API returned' }]);
-    const rows = await this.dataSource.query<AuditEntry[]>(
-      `SELECT a.id::text AS id, a.actor, a.role, s.external_id AS "studentExternalId", a.operation,
-              a.request_id AS "requestId", a.at
-       FROM audit_log a LEFT JOIN students s ON s.id = a.student_id
-       WHERE a.center_id = $1 AND ($2::bigint IS NULL OR a.id < $2::bigint)
-         AND ($3::text IS NULL OR a.student_id = (SELECT id FROM students WHERE center_id = $1 AND external_id = $3))
-       ORDER BY a.id DESC LIMIT $4`,
-      [centerId, after ?? null, studentExternalId ?? null, first + 1],
-    );
+    const rows = await this.audit.page(centerId, {
+      limit: first + 1,
+      before: after ?? null,
+      studentExternalId: studentExternalId ?? null,
+    });
     const entries = rows.slice(0, first);
     return { entries, nextCursor: rows.length > first ? entries.at(-1)!.id : null };
   }
+}
+
+function read(actor: AuditActor): { actor: string; role: string; requestId: string | null } {
+  return { actor: actor.actor, role: actor.role, requestId: actor.requestId };
 }

@@ -37,8 +37,7 @@ export class ApiKeysService {
     await this.dataSource.transaction(async (manager) => {
       // Lock the center's active keys so two concurrent revocations cannot both pass the "last key" check.
       const active = await this.apiKeys.lockActive(manager, centerId);
-      if (!active.some((k) => k.id === id))
-        throw new NotFoundError(`No active API key ${id} in this center.`);
+      if (!active.includes(id)) throw new NotFoundError(`No active API key ${id} in this center.`);
       if (active.length === 1) {
         throw new ConflictError(
           "This is the center's last active API key; create a new one before revoking it.",
