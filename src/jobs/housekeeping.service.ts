@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { deleteRevokedApiKeys } from './housekeeping.repository.js';
 
 /** Revoked keys are kept this long so operators can still see which key a past request used. */
 const REVOKED_KEY_RETENTION = '30 days';
@@ -9,11 +10,7 @@ const REVOKED_KEY_RETENTION = '30 days';
 export class HousekeepingService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async pruneRevokedApiKeys(now: Date): Promise<number> {
-    const result = await this.dataSource.query<[unknown[], number]>(
-      `DELETE FROM api_keys WHERE revoked_at < $1::timestamptz - $2::interval`,
-      [now.toISOString(), REVOKED_KEY_RETENTION],
-    );
-    return result[1];
+  pruneRevokedApiKeys(now: Date): Promise<number> {
+    return deleteRevokedApiKeys(this.dataSource, now, REVOKED_KEY_RETENTION);
   }
 }

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { QUEUES } from './queue-names.js';
+import { countScheduledReminders } from './queue-metrics.repository.js';
 
 const STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 
@@ -46,12 +47,7 @@ export class QueueMetrics implements OnModuleInit {
       labelNames: ['due'] as const,
       registers: [this.metrics.registry],
       collect: async function (this: Gauge<'due'>) {
-        const [row] = await dataSource
-          .query<{ all: string; due: string }[]>(
-            `SELECT count(*) AS all, count(*) FILTER (WHERE scheduled_at <= $1) AS due FROM reminders WHERE status = 'SCHEDULED' AND dispatched_at IS NULL`,
-            [clock.now()],
-          )
-          .catch(() => [undefined]);
+        const row = await countScheduledReminders(dataSource, clock.now()).catch(() => undefined);
         if (row) {
           this.set({ due: 'false' }, Number(row.all) - Number(row.due));
           this.set({ due: 'true' }, Number(row.due));

@@ -4,6 +4,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { RUNTIME, type Runtime } from '../../config/runtime.js';
 import { ConflictError, ErasedError, UnprocessableError } from '../app-error.js';
 import { decrypt, encrypt } from '../crypto.js';
+import {
+  deleteClaim,
+  deleteExpiredKeys,
+  deleteStaleKey,
+  findKey,
+  insertKey,
+  lockStoredResponses,
+  markErased,
+  storeResponse,
+} from './idempotency.repository.js';
 
 /** Keys are remembered this long (SPEC: a repeat within it replays the first response). */
 export const IDEMPOTENCY_TTL = '24 hours';
@@ -38,24 +48,10 @@ export class IdempotencyService {
   async claim(scope: string, key: string, fingerprint: Buffer): Promise<IdempotencyClaim> {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      await this.dataSource.query(
-        `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2
-           AND (created_at < now() - $3::interval OR (status_code IS NULL AND created_at < now() - $4::interval))`,
-        [scope, key, IDEMPOTENCY_TTL, ABANDONED_AFTER],
-      );
-      const inserted: unknown[] = await this.dataSource.query(
-        `INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
-         ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, fingerprint],
-      );
-      if (inserted.length === 1) return { kind: 'owner' };
+      await deleteStaleKey(this.dataSource, scope, key, IDEMPOTENCY_TTL, ABANDONED_AFTER);
+      if (await insertKey(this.dataSource, scope, key, fingerprint)) return { kind: 'owner' };
 
-      const [row] = await this.dataSource.query<
-        { fingerprint: Buffer; status_code: number | null; response: Buffer | null }[]
-      >(`SELECT fingerprint, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [
-        scope,
-        key,
-      ]);
+      const row = await findKey(this.dataSource, scope, key);
       if (!row) continue; // expired and deleted between our statements: claim again
       if (row.status_code === ERASED) {
         throw new ErasedError(
@@ -80,18 +76,12 @@ export class IdempotencyService {
 
   async complete(scope: string, key: string, statusCode: number, body: unknown): Promise<void> {
     const sealed = encrypt(this.key, Buffer.from(JSON.stringify(body ?? null), 'utf8'));
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2`,
-      [scope, key, statusCode, sealed],
-    );
+    await storeResponse(this.dataSource, scope, key, statusCode, sealed);
   }
 
   /** The request failed: forget the claim, so a corrected retry with the same key can run. */
   async release(scope: string, key: string): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL`,
-      [scope, key],
-    );
+    await deleteClaim(this.dataSource, scope, key);
   }
 
   /**
@@ -107,29 +97,18 @@ export class IdempotencyService {
   ): Promise<number> {
     const wanted = new Set(values.filter((v) => v !== ''));
     if (wanted.size === 0) return 0;
-    const rows = await manager.query<{ key: string; response: Buffer }[]>(
-      `SELECT key, response FROM idempotency_keys WHERE scope = $1 AND response IS NOT NULL AND status_code <> $2
-       ORDER BY key FOR UPDATE`,
-      [scope, ERASED],
-    );
+    const rows = await lockStoredResponses(manager, scope, ERASED);
     const naming = rows
       .filter((row) => namesAny(JSON.parse(decrypt(this.key, row.response).toString('utf8')), wanted))
       .map((row) => row.key);
     if (naming.length === 0) return 0;
-    await manager.query(
-      `UPDATE idempotency_keys SET status_code = $3, response = NULL, fingerprint = decode('', 'hex')
-       WHERE scope = $1 AND key = ANY($2::text[])`,
-      [scope, naming, ERASED],
-    );
+    await markErased(manager, scope, naming, ERASED);
     return naming.length;
   }
 
-  async purgeExpired(): Promise<number> {
-    const result = await this.dataSource.query<[unknown[], number]>(
-      `DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval`,
-      [IDEMPOTENCY_TTL],
-    );
-    return result[1];
+  /** Deletes keys past their time, in every scope (housekeeping). */
+  purgeExpired(): Promise<number> {
+    return deleteExpiredKeys(this.dataSource, IDEMPOTENCY_TTL);
   }
 }
 
