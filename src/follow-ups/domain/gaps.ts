@@ -1,8 +1,9 @@
 import { DateTime, Duration } from 'luxon';
 import type { FollowUpFacts, InteractionFacts, StudentFacts } from './facts.js';
+import { atHour, fromWallClock, plusDays } from './local-time.js';
 import { CHECK_IN, NO_NUDGE_AFTER_END, type Policy } from './policy.js';
 import { stableId } from './stable-id.js';
-import { studentZone } from './zones.js';
+import { zoneOffsets } from './zones.js';
 
 export type GapPurpose = 'THANK_YOU' | 'CHECK_IN';
 export type GapState = 'OPEN' | 'SATISFIED' | 'DISMISSED' | 'CLOSED';
@@ -33,89 +34,108 @@ export interface PlannedGap {
   nudges: NudgeWish[];
 }
 
-/** The gaps SPEC section 3 derives from one student's interactions and follow-ups, at `now`. */
-export function deriveGaps(facts: StudentFacts, policy: Policy, now: DateTime): PlannedGap[] {
+/** A PlannedGap as the rules compute it: every instant in epoch milliseconds (DateTimes are built once, at the end). */
+export interface DerivedGap extends Omit<
+  PlannedGap,
+  'opensAt' | 'idealBy' | 'overdueAt' | 'staleAfter' | 'nudges'
+> {
+  opensAt: number;
+  idealBy: number;
+  overdueAt: number;
+  staleAfter: number;
+  nudges: { number: number; dueAt: number; rule: string; anchor: number }[];
+}
+
+const DAY = 86_400_000;
+const NO_NUDGE_AFTER_END_MS = NO_NUDGE_AFTER_END.as('milliseconds');
+// Check-in windows are whole days of 24 hours from an instant, as they always were.
+const CHECK_IN_MS = {
+  afterEndWithoutPromise: CHECK_IN.afterEndWithoutPromise.as('days') * DAY,
+  secondAfterFirst: CHECK_IN.secondAfterFirst.as('days') * DAY,
+  idealWithin: CHECK_IN.idealWithin.as('days') * DAY,
+  overdueAfter: CHECK_IN.overdueAfter.as('days') * DAY,
+};
+
+/** The gaps SPEC section 3 derives from one student's interactions and follow-ups, at `now` (epoch ms). */
+export function deriveGaps(facts: StudentFacts, policy: Policy, now: number): DerivedGap[] {
   const followUpsOf = new Map<string, FollowUpFacts[]>();
   for (const followUp of facts.followUps) {
-    followUpsOf.set(followUp.interactionId, [...(followUpsOf.get(followUp.interactionId) ?? []), followUp]);
+    const list = followUpsOf.get(followUp.interactionId);
+    if (list) list.push(followUp);
+    else followUpsOf.set(followUp.interactionId, [followUp]);
   }
-  return facts.interactions.flatMap((interaction) => {
+  const gaps: DerivedGap[] = [];
+  for (const interaction of facts.interactions) {
     const followUps = (followUpsOf.get(interaction.id) ?? []).sort(
       (a, b) => a.sentAt.getTime() - b.sentAt.getTime(),
     );
-    const gaps = [
-      ...thankYouGap(interaction, policy, followUps),
-      ...checkInGaps(interaction, policy, followUps, facts, now),
-    ];
-    return gaps.map((gap) => {
-      const reason = facts.dismissedGaps.get(gap.id);
-      return reason !== undefined && gap.state === 'OPEN'
-        ? { ...gap, state: 'DISMISSED' as const, stateReason: reason, nudges: [] }
-        : gap;
-    });
-  });
+    const derived = thankYouGap(interaction, policy, followUps);
+    if (derived) gaps.push(dismissedOr(derived, facts));
+    for (const gap of checkInGaps(interaction, policy, followUps, facts, now))
+      gaps.push(dismissedOr(gap, facts));
+  }
+  return gaps;
+}
+
+function dismissedOr(gap: DerivedGap, facts: StudentFacts): DerivedGap {
+  const reason = facts.dismissedGaps.get(gap.id);
+  return reason !== undefined && gap.state === 'OPEN'
+    ? { ...gap, state: 'DISMISSED', stateReason: reason, nudges: [] }
+    : gap;
 }
 
 const durationMs = new Map<string, number>();
 
-/** `instant` + an ISO-8601 duration, in UTC millisecond arithmetic (luxon Durations are costly per call). */
-function plusIso(instant: DateTime, iso: string): DateTime {
+/** An ISO-8601 duration in milliseconds (luxon parses it once per distinct text). */
+function isoMs(iso: string): number {
   let ms = durationMs.get(iso);
   if (ms === undefined) {
     ms = Duration.fromISO(iso).as('milliseconds');
     durationMs.set(iso, ms);
   }
-  return plusMs(instant, ms);
+  return ms;
 }
 
-function plusMs(instant: DateTime, ms: number): DateTime {
-  return DateTime.fromMillis(instant.toMillis() + ms, { zone: 'utc' });
-}
-
-const DAY_MS = 86_400_000;
-
-export function endOf(interaction: InteractionFacts): DateTime {
-  return DateTime.fromJSDate(interaction.endedAt ?? interaction.occurredAt, { zone: 'utc' });
-}
+/** When the interaction ended (epoch ms): `endedAt`, else `occurredAt`. */
+export const endOf = (interaction: InteractionFacts): number =>
+  (interaction.endedAt ?? interaction.occurredAt).getTime();
 
 function thankYouGap(
   interaction: InteractionFacts,
   policy: Policy,
   followUps: FollowUpFacts[],
-): PlannedGap[] {
+): DerivedGap | undefined {
   const windows = policy[interaction.kind].thankYou;
-  if (!windows) return [];
+  if (!windows) return undefined;
   const end = endOf(interaction);
-  const idealBy = plusIso(end, windows.idealWithin);
+  const idealBy = end + isoMs(windows.idealWithin);
   const first = followUps[0]; // SPEC rule 2: any follow-up, any channel, satisfies the thank-you
-  return [
-    {
-      id: stableId(`gap:${interaction.id}:THANK_YOU`),
-      interactionId: interaction.id,
-      purpose: 'THANK_YOU',
-      sequence: 1,
-      opensAt: end,
-      idealBy,
-      overdueAt: plusIso(end, windows.overdueAfter),
-      staleAfter: plusMs(end, NO_NUDGE_AFTER_END.as('milliseconds')),
-      state: first ? 'SATISFIED' : 'OPEN',
-      stateReason: first ? `follow-up sent ${first.sentAt.toISOString()}` : null,
-      nudges: [
-        {
-          number: 1,
-          dueAt: plusIso(end, windows.firstNudgeAfter),
-          rule: `first nudge: end + ${windows.firstNudgeAfter}`,
-          anchor: end,
-        },
-        {
-          number: 2,
-          dueAt: idealBy,
-          rule: `second nudge at idealBy: end + ${windows.idealWithin}`,
-          anchor: end,
-        },
-      ],
-    },
-  ];
+  return {
+    id: stableId(`gap:${interaction.id}:THANK_YOU`),
+    interactionId: interaction.id,
+    purpose: 'THANK_YOU',
+    sequence: 1,
+    opensAt: end,
+    idealBy,
+    overdueAt: end + isoMs(windows.overdueAfter),
+    staleAfter: end + NO_NUDGE_AFTER_END_MS,
+    state: first ? 'SATISFIED' : 'OPEN',
+    stateReason: first ? `follow-up sent ${first.sentAt.toISOString()}` : null,
+    nudges: [
+      {
+        number: 1,
+        dueAt: end + isoMs(windows.firstNudgeAfter),
+        rule: `first nudge: end + ${windows.firstNudgeAfter}`,
+        anchor: end,
+      },
+      {
+        number: 2,
+        dueAt: idealBy,
+        rule: `second nudge at idealBy: end + ${windows.idealWithin}`,
+        anchor: end,
+      },
+    ],
+  };
 }
 
 /**
@@ -128,18 +148,15 @@ function checkInGaps(
   policy: Policy,
   followUps: FollowUpFacts[],
   facts: StudentFacts,
-  now: DateTime,
-): PlannedGap[] {
+  now: number,
+): DerivedGap[] {
   if (!policy[interaction.kind].checkIns) return [];
   const decided = interaction.outcome !== 'PENDING';
   const checkIns = followUps.filter((f) => f.purpose === 'CHECK_IN');
-  const gaps: PlannedGap[] = [];
+  const gaps: DerivedGap[] = [];
   let opensAt = interaction.resultExpectedBy
-    ? DateTime.fromISO(interaction.resultExpectedBy, { zone: studentZone(facts.timezone) })
-        .startOf('day')
-        .plus(CHECK_IN.afterPromisedDate)
-        .toUTC()
-    : plusMs(endOf(interaction), CHECK_IN.afterEndWithoutPromise.as('days') * DAY_MS);
+    ? dayAfterPromise(interaction.resultExpectedBy, facts.timezone, now)
+    : endOf(interaction) + CHECK_IN_MS.afterEndWithoutPromise;
   const anchorRule = interaction.resultExpectedBy ? 'resultExpectedBy + 1 day' : 'end + 7 days';
 
   for (let sequence = 1; sequence <= CHECK_IN.max; sequence++) {
@@ -147,17 +164,17 @@ function checkInGaps(
     if (decided && opensAt > now) break;
     const id = stableId(`gap:${interaction.id}:CHECK_IN:${sequence}`);
     const satisfiedBy = checkIns[sequence - 1];
-    const state = satisfiedBy ? 'SATISFIED' : decided ? 'CLOSED' : 'OPEN';
+    const overdueAt = opensAt + CHECK_IN_MS.overdueAfter;
     gaps.push({
       id,
       interactionId: interaction.id,
       purpose: 'CHECK_IN',
       sequence,
       opensAt,
-      idealBy: plusMs(opensAt, CHECK_IN.idealWithin.as('days') * DAY_MS),
-      overdueAt: plusMs(opensAt, CHECK_IN.overdueAfter.as('days') * DAY_MS),
-      staleAfter: plusMs(opensAt, CHECK_IN.overdueAfter.as('days') * DAY_MS),
-      state,
+      idealBy: opensAt + CHECK_IN_MS.idealWithin,
+      overdueAt,
+      staleAfter: overdueAt,
+      state: satisfiedBy ? 'SATISFIED' : decided ? 'CLOSED' : 'OPEN',
       stateReason: satisfiedBy
         ? `check-in sent ${satisfiedBy.sentAt.toISOString()}`
         : decided
@@ -175,16 +192,37 @@ function checkInGaps(
     // The next check-in counts from when this one was satisfied or nudged; until then it does not exist.
     const nudged = facts.nudgesSent.find((n) => n.gapId === id)?.at;
     const settledAt = satisfiedBy
-      ? DateTime.fromJSDate(satisfiedBy.sentAt, { zone: 'utc' })
+      ? satisfiedBy.sentAt.getTime()
       : nudged
-        ? DateTime.fromJSDate(nudged, { zone: 'utc' })
+        ? nudged.getTime()
         : opensAt <= now
           ? opensAt
           : null;
-    if (!settledAt) break;
-    opensAt = plusMs(settledAt, CHECK_IN.secondAfterFirst.as('days') * DAY_MS);
+    if (settledAt === null) break;
+    opensAt = settledAt + CHECK_IN_MS.secondAfterFirst;
   }
   return gaps;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The start of the day after the promised date, student-local, as luxon's
+ * `DateTime.fromISO(date, { zone }).startOf('day').plus({ days: 1 })` gives it. luxon resolves the first wall
+ * clock with the zone's offset at the current time as its guess (it decides a repeated midnight); the rules take
+ * the offset at `now` instead, so they never read the clock. Other ISO forms are left to luxon.
+ */
+function dayAfterPromise(date: string, timezone: string, now: number): number {
+  const zone = zoneOffsets(timezone);
+  const match = ISO_DATE.exec(date);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  const wall = Date.UTC(year, month - 1, day);
+  if (!match || year < 100 || new Date(wall).getUTCDate() !== day || month < 1 || month > 12) {
+    const start = DateTime.fromISO(date, { zone: timezone }).startOf('day');
+    return start.isValid ? start.plus({ days: 1 }).toMillis() : NaN;
+  }
+  const parsed = fromWallClock(wall, zone.offsetAt(now), zone); // DateTime.fromObject keeps this offset
+  return plusDays(atHour(parsed, 0, zone), 1, zone).ts;
 }
 
 /** Urgency of an OPEN gap at `now` (SPEC section 2). */

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import type { StudentFacts } from './facts.js';
-import { deriveGaps, type PlannedGap } from './gaps.js';
+import { deriveGaps, type DerivedGap, type PlannedGap } from './gaps.js';
 import type { Policy } from './policy.js';
 import { planReminders, type PlannedReminder } from './schedule.js';
 
@@ -11,10 +11,40 @@ export interface StudentPlan {
 
 /**
  * The follow-up rules as one pure function: one student's facts + `now` + the center's policy → the gaps and
- * the reminders to schedule. Same input, same output (ids included); no clock, no I/O.
+ * the reminders to schedule. Same input, same output (ids included); no clock, no I/O. The rules work in epoch
+ * milliseconds; the answer carries UTC DateTimes, built once each here.
  */
 export function planStudent(facts: StudentFacts, policy: Policy, now: Date): StudentPlan {
-  const at = DateTime.fromJSDate(now, { zone: 'utc' });
-  const gaps = deriveGaps(facts, policy, at);
-  return { gaps, reminders: planReminders(facts, gaps, at) };
+  const nowMs = now.getTime();
+  const gaps = deriveGaps(facts, policy, nowMs);
+  const reminders = planReminders(facts, gaps, nowMs);
+  const utc = utcDateTimes();
+  return {
+    gaps: gaps.map((gap) => withDateTimes(gap, utc)),
+    reminders: reminders.map((reminder) => ({ ...reminder, at: utc(reminder.at) })),
+  };
+}
+
+/** A UTC DateTime per instant, one object per distinct instant of a plan (DateTimes are immutable). */
+function utcDateTimes(): (ms: number) => DateTime {
+  const built = new Map<number, DateTime>();
+  return (ms) => {
+    let dateTime = built.get(ms);
+    if (!dateTime) {
+      dateTime = DateTime.fromMillis(ms, { zone: FixedOffsetZone.utcInstance });
+      built.set(ms, dateTime);
+    }
+    return dateTime;
+  };
+}
+
+function withDateTimes(gap: DerivedGap, utc: (ms: number) => DateTime): PlannedGap {
+  return {
+    ...gap,
+    opensAt: utc(gap.opensAt),
+    idealBy: utc(gap.idealBy),
+    overdueAt: utc(gap.overdueAt),
+    staleAfter: utc(gap.staleAfter),
+    nudges: gap.nudges.map((n) => ({ ...n, dueAt: utc(n.dueAt), anchor: utc(n.anchor) })),
+  };
 }

@@ -1,49 +1,39 @@
-import { DateTime } from 'luxon';
+import { atHour, inZone, localIso, plusDays, wallClockWithin, withHour } from './local-time.js';
 import { DELIVERY_WINDOW } from './policy.js';
-import { studentZone } from './zones.js';
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-const mod = (n: number, m: number) => ((n % m) + m) % m;
+import type { ZoneOffsets } from './zones.js';
 
 export interface Placement {
-  at: DateTime;
+  /** Epoch milliseconds. */
+  at: number;
   /** Set when the instant moved out of quiet hours. */
   shift: { from: string; to: string; reason: 'next-morning' | 'pulled-before-deadline' } | null;
 }
 
+const { startHour, endHour } = DELIVERY_WINDOW;
+
 /**
- * SPEC rule 4. Nudges go out only between 08:00 and 21:00 in the student's zone (DST-correct, via luxon). One
- * that falls in quiet hours moves to the next 08:00, unless that passes `deadline`; then it moves to 21:00
- * of the evening the quiet hours began, provided that is not before `notBefore` (now, or the spacing bound);
- * otherwise it waits for 08:00 anyway: a late nudge beats one in the night.
+ * SPEC rule 4. Nudges go out only between 08:00 and 21:00 in the student's zone (DST-correct). One that falls
+ * in quiet hours moves to the next 08:00, unless that passes `deadline`; then it moves to 21:00 of the evening
+ * the quiet hours began, provided that is not before `notBefore` (now, or the spacing bound); otherwise it
+ * waits for 08:00 anyway: a late nudge beats one in the night. All instants are epoch milliseconds.
  */
 export function placeInDeliveryWindow(
-  instant: DateTime,
-  zone: string,
-  deadline: DateTime,
-  notBefore: DateTime,
+  instant: number,
+  zone: ZoneOffsets,
+  deadline: number,
+  notBefore: number,
 ): Placement {
-  const tz = studentZone(zone);
-  // Most nudges fall in daytime: decide that from the local wall clock alone, in millisecond arithmetic on
-  // the zone's (cached) offset, without building a luxon DateTime in the zone.
-  const utcMs = instant.toMillis();
-  const localMsOfDay = mod(utcMs + tz.offset(utcMs) * MINUTE_MS, DAY_MS);
-  const localHour = Math.floor(localMsOfDay / HOUR_MS);
-  const atEndExactly = localMsOfDay === DELIVERY_WINDOW.endHour * HOUR_MS;
-  if ((localHour >= DELIVERY_WINDOW.startHour && localHour < DELIVERY_WINDOW.endHour) || atEndExactly) {
-    return { at: instant.toUTC(), shift: null };
+  if (wallClockWithin(instant, zone, startHour, endHour)) return { at: instant, shift: null };
+  const local = inZone(instant, zone);
+  const start = atHour(local, startHour, zone);
+  const end = atHour(local, endHour, zone);
+  // After midnight the window ahead is this morning's and the evening behind is yesterday's.
+  const beforeStart = local.ts < start.ts;
+  const morning = beforeStart ? start : withHour(plusDays(start, 1, zone), startHour, zone);
+  const evening = beforeStart ? withHour(plusDays(end, -1, zone), endHour, zone) : end;
+  const from = localIso(local);
+  if (morning.ts > deadline && evening.ts >= notBefore) {
+    return { at: evening.ts, shift: { from, to: localIso(evening), reason: 'pulled-before-deadline' } };
   }
-  const local = instant.setZone(tz);
-  const start = local.set({ hour: DELIVERY_WINDOW.startHour, minute: 0, second: 0, millisecond: 0 });
-  const end = local.set({ hour: DELIVERY_WINDOW.endHour, minute: 0, second: 0, millisecond: 0 });
-
-  const morning = local < start ? start : start.plus({ days: 1 }).set({ hour: DELIVERY_WINDOW.startHour });
-  const evening = local < start ? end.minus({ days: 1 }).set({ hour: DELIVERY_WINDOW.endHour }) : end;
-  const from = local.toISO()!;
-  if (morning > deadline && evening >= notBefore) {
-    return { at: evening.toUTC(), shift: { from, to: evening.toISO()!, reason: 'pulled-before-deadline' } };
-  }
-  return { at: morning.toUTC(), shift: { from, to: morning.toISO()!, reason: 'next-morning' } };
+  return { at: morning.ts, shift: { from, to: localIso(morning), reason: 'next-morning' } };
 }

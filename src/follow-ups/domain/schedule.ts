@@ -1,15 +1,13 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { StudentFacts } from './facts.js';
-import type { PlannedGap } from './gaps.js';
+import type { DerivedGap, PlannedGap } from './gaps.js';
+import { utcIso } from './local-time.js';
 import { MIN_REMINDER_SPACING } from './policy.js';
-
 import { placeInDeliveryWindow, type Placement } from './quiet-hours.js';
 import { stableId } from './stable-id.js';
+import { zoneOffsets } from './zones.js';
 
 const SPACING_MS = MIN_REMINDER_SPACING.as('milliseconds');
-
-/** `at` + the minimum spacing, in millisecond arithmetic (luxon's plus() builds a Duration on every call). */
-const afterSpacing = (at: DateTime) => DateTime.fromMillis(at.toMillis() + SPACING_MS, { zone: at.zone });
 
 export interface ReminderItem {
   gapId: string;
@@ -36,41 +34,43 @@ export interface PlannedReminder {
   why: ReminderWhy;
 }
 
+/** A PlannedReminder as the rules compute it, `at` in epoch milliseconds. */
+export interface ScheduledReminder extends Omit<PlannedReminder, 'at'> {
+  at: number;
+}
+
 interface Candidate {
-  gap: PlannedGap;
+  gap: DerivedGap;
   number: number;
   rule: string;
-  anchor: DateTime;
-  dueAt: DateTime;
+  anchor: number;
+  dueAt: number;
   caughtUp: boolean;
   placement: Placement;
   /** No earlier than this: now, or the end of an advisor's snooze. */
-  notBefore: DateTime;
+  notBefore: number;
 }
 
 /**
  * Turns the open gaps' wished-for nudges into reminders: skips nudges already spent (never more than two per
  * gap), catches up on ones whose time has passed (one nudge now, not several), keeps them out of quiet hours,
  * coalesces what falls within 4 hours into one reminder and keeps 4 hours after the last one sent, and drops
- * any nudge that would land after its gap's staleness limit.
+ * any nudge that would land after its gap's staleness limit. Instants are epoch milliseconds.
  */
-export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: DateTime): PlannedReminder[] {
-  const zone = facts.timezone;
+export function planReminders(facts: StudentFacts, gaps: DerivedGap[], now: number): ScheduledReminder[] {
   const candidates: Candidate[] = [];
   for (const gap of gaps) {
     if (gap.state !== 'OPEN') continue;
-    const spent = facts.nudgesSent
-      .filter((n) => n.gapId === gap.id)
-      .reduce((max, n) => Math.max(max, n.number), 0);
+    let spent = 0;
+    for (const n of facts.nudgesSent) if (n.gapId === gap.id) spent = Math.max(spent, n.number);
     const pending = gap.nudges.filter((n) => n.number > spent);
     if (pending.length === 0) continue;
     // Several nudges already past due (late data, a recompute after downtime) become one nudge now.
     const past = pending.filter((n) => n.dueAt <= now);
     const wish = past.length ? past[past.length - 1] : pending[0];
     // A snoozed gap is not nudged before the advisor's instant; quiet hours never pull it back before that.
-    const snoozed = facts.snoozedUntil.get(gap.id);
-    const notBefore =
-      snoozed && snoozed > now.toJSDate() ? DateTime.fromJSDate(snoozed, { zone: 'utc' }) : now;
+    const snoozed = facts.snoozedUntil.get(gap.id)?.getTime();
+    const notBefore = snoozed !== undefined && snoozed > now ? snoozed : now;
     const wished = past.length ? now : wish.dueAt;
     const dueAt = wished < notBefore ? notBefore : wished;
     candidates.push({
@@ -80,20 +80,20 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       anchor: wish.anchor,
       dueAt: wish.dueAt,
       caughtUp: past.length > 0,
-      placement: placeInDeliveryWindow(dueAt, zone, gap.overdueAt, notBefore),
+      placement: placeInDeliveryWindow(dueAt, zoneOffsets(facts.timezone), gap.overdueAt, notBefore),
       notBefore,
     });
   }
-  candidates.sort(
-    (a, b) => a.placement.at.toMillis() - b.placement.at.toMillis() || a.gap.id.localeCompare(b.gap.id),
-  );
+  candidates.sort((a, b) => a.placement.at - b.placement.at || a.gap.id.localeCompare(b.gap.id));
+  return coalesce(facts, candidates, now);
+}
 
-  const reminders: PlannedReminder[] = [];
-  let notBefore: DateTime | null = facts.lastRemindedAt
-    ? afterSpacing(DateTime.fromJSDate(facts.lastRemindedAt, { zone: 'utc' }))
-    : null;
+/** SPEC rule 5: one reminder per 4 hours; what falls within 4 hours of a reminder rides along with it. */
+function coalesce(facts: StudentFacts, candidates: Candidate[], now: number): ScheduledReminder[] {
+  const reminders: ScheduledReminder[] = [];
+  let notBefore: number | null = facts.lastRemindedAt ? facts.lastRemindedAt.getTime() + SPACING_MS : null;
   let current: {
-    at: DateTime;
+    at: number;
     placement: Placement;
     spacing: ReminderWhy['spacing'];
     members: Candidate[];
@@ -101,16 +101,17 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
 
   const close = () => {
     if (!current) return;
-    const kept = current.members.filter((m) => current!.at <= m.gap.staleAfter);
-    if (kept.length) reminders.push(toReminder(facts, kept, current.at, current.placement, current.spacing));
-    notBefore = afterSpacing(current.at);
+    const at = current.at;
+    const kept = current.members.filter((m) => at <= m.gap.staleAfter);
+    if (kept.length) reminders.push(toReminder(facts, kept, at, current.placement, current.spacing));
+    notBefore = at + SPACING_MS;
     current = null;
   };
 
   for (const candidate of candidates) {
     if (
       current &&
-      candidate.placement.at < afterSpacing(current.at) &&
+      candidate.placement.at < current.at + SPACING_MS &&
       candidate.gap.opensAt <= current.at &&
       candidate.notBefore <= current.at // a snoozed gap never rides along on an earlier reminder
     ) {
@@ -121,16 +122,21 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       };
       continue;
     }
-    const boundary = current ? afterSpacing(current.at) : notBefore;
+    const boundary: number | null = current ? current.at + SPACING_MS : notBefore;
     close();
     let placement = candidate.placement;
     let spacing: ReminderWhy['spacing'] = { decision: 'none', detail: 'no other reminder within 4 hours' };
-    if (boundary && placement.at < boundary) {
+    if (boundary !== null && placement.at < boundary) {
       const earliest = boundary < now ? now : boundary;
-      placement = placeInDeliveryWindow(earliest, zone, candidate.gap.overdueAt, earliest);
+      placement = placeInDeliveryWindow(
+        earliest,
+        zoneOffsets(facts.timezone),
+        candidate.gap.overdueAt,
+        earliest,
+      );
       spacing = {
         decision: 'delayed',
-        detail: `moved from ${candidate.placement.at.toISO()} to keep 4 hours after the previous reminder`,
+        detail: `moved from ${utcIso(candidate.placement.at)} to keep 4 hours after the previous reminder`,
       };
       if (!placement.shift) placement = { ...placement, shift: candidate.placement.shift };
     }
@@ -143,10 +149,10 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
 function toReminder(
   facts: StudentFacts,
   members: Candidate[],
-  at: DateTime,
+  at: number,
   placement: Placement,
   spacing: ReminderWhy['spacing'],
-): PlannedReminder {
+): ScheduledReminder {
   const first = members[0];
   return {
     id: stableId(`reminder:${facts.studentId}:${first.gap.id}#${first.number}`),
@@ -164,8 +170,8 @@ function toReminder(
         gapId: m.gap.id,
         nudge: m.number,
         rule: `${m.gap.purpose} ${m.rule}`,
-        anchor: m.anchor.toISO()!,
-        dueAt: m.dueAt.toISO()!,
+        anchor: utcIso(m.anchor)!,
+        dueAt: utcIso(m.dueAt)!,
         ...(m.caughtUp ? { caughtUp: 'its time had passed when this was computed, so it goes out now' } : {}),
       })),
       quietHours: placement.shift,
