@@ -13,9 +13,15 @@ export interface ServerProcess {
 
 /**
  * Runs a built entry point (`npm test` builds first) as a real child process, with the parent's environment
- * minus the service's variables, plus `env`.
+ * minus the service's variables, plus `env`. `ownProcessGroup` makes it lead a process group of its own, as a
+ * terminal's foreground job is, so a signal can go to it and everything it started at once.
  */
-export function spawnBuilt(entry: string, env: Record<string, string>, args: string[] = []): ServerProcess {
+export function spawnBuilt(
+  entry: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  { ownProcessGroup = false } = {},
+): ServerProcess {
   const base = { ...process.env };
   for (const name of [
     'DATABASE_URL',
@@ -31,6 +37,7 @@ export function spawnBuilt(entry: string, env: Record<string, string>, args: str
     cwd: ROOT,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownProcessGroup,
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
