@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from './entities.js';
 import './pg-client-errors.js';
 
 // A DATE column is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a Date at local midnight.
@@ -13,7 +12,7 @@ export function dataSourceOptions(url: string | undefined): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [], // no entities: the schema is the migrations', every statement is SQL (docs/architecture.md)
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
