@@ -18,7 +18,7 @@ import { urgencyAt } from '../src/follow-ups/domain/gaps.js';
 
 const schema = buildSchema(`
   type Query { studentsMissingFollowUps(first: Int, after: String): StudentGapConnection! }
-  type StudentGapConnection { totalCount: Int! edges: [StudentGapEdge!]! pageInfo: PageInfo! }
+  type StudentGapConnection { totalCount: Int! totalCountIsExact: Boolean! edges: [StudentGapEdge!]! pageInfo: PageInfo! }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
   type StudentGapEdge { cursor: String! node: StudentGaps! }
   type StudentGaps { student: Student! gaps: [Gap!]! }
@@ -34,6 +34,7 @@ type Row = { id: string } & Record<string, unknown>;
 type GapRow = Row & { studentId: string; interactionId: string; idealBy: string; overdueAt: string };
 interface PageRow {
   total: number;
+  total_exact: boolean;
   as_of: string;
   page: { studentId: string; sortKey: string }[];
   students: (Row & { advisorId: string | null })[];
@@ -94,6 +95,7 @@ const rootValue = {
     });
     return {
       totalCount: result.total,
+      totalCountIsExact: result.total_exact,
       edges,
       pageInfo: { hasNextPage: result.page.length > first, endCursor: edges.at(-1)?.cursor ?? null },
     };

@@ -113,7 +113,8 @@ export class StudentGapConnection {
   })
   totalCount!: number;
   @Field(() => Boolean, {
-    description: 'False when totalCount is a lower bound: more students match than were counted.',
+    description:
+      'False when totalCount is a lower bound: more gaps match than counting reads, so there may be more students.',
   })
   totalCountIsExact!: boolean;
   @Field(() => [StudentGapEdge], { description: 'The page: at most `first` students.' })

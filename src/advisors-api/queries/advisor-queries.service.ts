@@ -5,11 +5,7 @@ import { badUserInput } from '../graphql-errors.js';
 import type { MissingFollowUpsFilter } from '../models/inputs.js';
 import type { Gap, StudentGapConnection } from '../models/gap.model.js';
 import { withUrgency, type Loaders } from './loaders.js';
-import {
-  missingFollowUpsParams,
-  MissingFollowUpsRepository,
-  TOTAL_COUNT_BOUND,
-} from './missing-follow-ups.repository.js';
+import { missingFollowUpsParams, MissingFollowUpsRepository } from './missing-follow-ups.repository.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import { reviveDates } from './row-columns.sql.js';
 import { ScopeRepository } from './scope.repository.js';
@@ -53,11 +49,10 @@ export class AdvisorQueriesService {
       cursor: encodePageCursor({ ...snapshot, sortKey: p.sortKey, studentId: p.studentId }),
       node: { studentId: p.studentId, gaps: gapsOf.get(p.studentId)! },
     }));
-    // Counting stopped after TOTAL_COUNT_BOUND + 1 students: beyond the bound only "at least" is known.
-    const totalCountIsExact = result.total <= TOTAL_COUNT_BOUND;
     return {
-      totalCount: Math.min(result.total, TOTAL_COUNT_BOUND),
-      totalCountIsExact,
+      // Counted from at most TOTAL_COUNT_GAPS gaps: when the scope has more, a lower bound.
+      totalCount: result.total,
+      totalCountIsExact: result.total_exact,
       edges: edges as StudentGapConnection['edges'],
       pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
     };

@@ -16,11 +16,11 @@ import {
 } from './row-columns.sql.js';
 
 /**
- * totalCount counts matching students exactly up to this many; beyond it the answer is this bound with
- * totalCountIsExact false ("1,000 or more"). Counting walks the same index as the page, so it costs up to
- * this many students' worth of index rows: a constant, whatever the size of the center.
+ * totalCount reads at most this many matching open gaps, whatever the size of the scope, and counts their
+ * students: exact when the scope has no more (totalCountIsExact), else a lower bound. Gaps, not students, so
+ * counting needs no per-row probe: an index-only range and a hash of student ids, about 1 ms here.
  */
-export const TOTAL_COUNT_BOUND = 1000;
+export const TOTAL_COUNT_GAPS = 2000;
 
 const SNAPSHOT = `coalesce($7::timestamptz, statement_timestamp())`;
 const URGENCY = (g: string) =>
@@ -55,8 +55,17 @@ const STUDENT_MATCHES = (g: string) => `
  * overdue_at is the student's sort key and the kept rows come out in page order. The open gaps are read from
  * one of the walk indexes (gaps_open_walk_idx, gaps_open_advisor_walk_idx, gaps_open_year_walk_idx: the
  * planner takes the one the scope and filters match), the gaps resolved since the snapshot from `resolved`;
- * the executor stops as soon as it has `limit` students. Each kept or skipped row costs one probe of the
- * student's own open gaps (gaps_open_center_student_idx) and one of the student's row (not erased).
+ * the executor stops as soon as it has `limit` students. Each row walked costs one probe of the student's own
+ * open gaps (gaps_open_center_student_idx). The probes end in `OFFSET 0`, which keeps PostgreSQL from turning
+ * them into joins: as hash anti joins they would read every open gap of the scope first, and the walk could
+ * not stop early. Each half has its own ORDER BY and LIMIT, so the planner sees the order it must produce
+ * and takes the walk index for it (a filter outside the UNION ALL would leave it a scan and a sort).
+ *
+ * The planner cannot know that nearly every walked row is kept: it guesses a few in ten, so it prices a walk
+ * of n students at several times n rows (whatever the size of the center). Keeping the statement's estimate
+ * under jit_above_cost (100,000 by default) matters: JIT compiling it takes longer than running it (0.5 s
+ * against a few ms on the development machine). Hence no per-row student probe on the open half, and a
+ * totalCount that does not walk (TOTAL_COUNT_GAPS).
  *
  * Rows read: the page's students plus every skipped row before the last of them. Skipped are (a) later gaps
  * of students already listed, at most a student's number of open gaps each, and (b) gaps a filter rejects
@@ -67,21 +76,23 @@ const STUDENT_MATCHES = (g: string) => `
  * open gaps (bench:advisors measures it). Scope (center, advisor), graduation year alone, and OVERDUE are
  * index conditions and never skipped.
  */
-function walkSql(from: string, limit: string): string {
+function walkSql(from: (w: string) => string, limit: string): string {
+  const firstOfStudent = (w: string) => `
+      NOT EXISTS (SELECT 1 FROM gaps e WHERE e.center_id = $1 AND e.student_id = ${w}.student_id AND e.state = 'OPEN'
+                  AND (e.overdue_at, e.id) < (${w}.overdue_at, ${w}.id) AND ${GAP_MATCHES('e')} OFFSET 0)
+      AND NOT EXISTS (SELECT 1 FROM resolved e WHERE e.student_id = ${w}.student_id AND (e.overdue_at, e.id) < (${w}.overdue_at, ${w}.id) OFFSET 0)`;
+  // Open gaps never belong to an erased student (erasure closes them in its transaction); a gap resolved
+  // since the snapshot may, so `resolved` checks those against the student's row.
   return `
   SELECT w.student_id, w.overdue_at FROM (
-    SELECT g.id, g.student_id, g.overdue_at FROM gaps g
-    WHERE g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
+    (SELECT g.student_id, g.overdue_at FROM gaps g
+     WHERE g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')} AND ${from('g')} AND ${firstOfStudent('g')}
+     ORDER BY g.overdue_at, g.student_id LIMIT ${limit})
     UNION ALL
-    SELECT r.id, r.student_id, r.overdue_at FROM resolved r
+    (SELECT r.student_id, r.overdue_at FROM resolved r WHERE ${from('r')} AND ${firstOfStudent('r')}
+     ORDER BY r.overdue_at, r.student_id LIMIT ${limit})
   ) w
-  WHERE ${from}
-    AND NOT EXISTS (SELECT 1 FROM gaps e WHERE e.center_id = $1 AND e.student_id = w.student_id AND e.state = 'OPEN'
-                    AND (e.overdue_at, e.id) < (w.overdue_at, w.id) AND ${GAP_MATCHES('e')})
-    AND NOT EXISTS (SELECT 1 FROM resolved e WHERE e.student_id = w.student_id AND (e.overdue_at, e.id) < (w.overdue_at, w.id))
-    AND EXISTS (SELECT 1 FROM students s WHERE s.id = w.student_id AND s.erased_at IS NULL)
-  ORDER BY w.overdue_at, w.student_id
-  LIMIT ${limit}`;
+  ORDER BY w.overdue_at, w.student_id LIMIT ${limit}`;
 }
 
 /**
@@ -95,10 +106,9 @@ function walkSql(from: string, limit: string): string {
  * policy change) sorts by its new overdueAt; and "closed after the snapshot" is read from updated_at, so a
  * gap closed earlier and rewritten later counts as open at the snapshot. Both would need gap history.
  *
- * Cost follows the page, not the center (issue 15): see walkSql. The page walks from the cursor; totalCount
- * walks from the start and stops after TOTAL_COUNT_BOUND + 1 students. Gaps resolved since the snapshot are
- * read once (partial index gaps_resolved_updated_idx: those updated after the first page, usually few, none
- * on a first page).
+ * Cost follows the page, not the center (issue 15): see walkSql for the page, TOTAL_COUNT_GAPS for
+ * totalCount. Gaps resolved since the snapshot are read once (partial index gaps_resolved_updated_idx: those
+ * updated after the first page, usually few, none on a first page).
  *
  * One statement does the whole request (bench:advisors: a round trip costs about as much as a small query): it
  * also returns the shown students' rows, advisors, matching open gaps (at the snapshot's urgency instant),
@@ -115,9 +125,14 @@ WITH resolved AS MATERIALIZED (
   SELECT g.id, g.student_id, g.overdue_at FROM gaps g
   WHERE $7::timestamptz IS NOT NULL AND g.center_id = $1 AND g.state <> 'OPEN' AND g.updated_at > $7::timestamptz
     AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
+    AND EXISTS (SELECT 1 FROM students s WHERE s.id = g.student_id AND s.erased_at IS NULL)
 ),
-page AS (${walkSql('($9::timestamptz IS NULL OR (w.overdue_at, w.student_id) > ($9::timestamptz, $10::uuid))', '$11')}),
-counted AS (${walkSql('true', String(TOTAL_COUNT_BOUND + 1))}),
+page AS (${walkSql((w) => `($9::timestamptz IS NULL OR (${w}.overdue_at, ${w}.student_id) > ($9::timestamptz, $10::uuid))`, '$11')}),
+-- For totalCount: any TOTAL_COUNT_GAPS + 1 matching open gaps (no order needed), from the walk's index.
+counted AS (
+  SELECT g.student_id FROM gaps g WHERE g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
+  LIMIT ${TOTAL_COUNT_GAPS + 1}
+),
 -- The page without the extra row that only tells whether there is a next page.
 shown AS (SELECT student_id FROM page ORDER BY overdue_at, student_id LIMIT $11::int - 1),
 shown_students AS (SELECT ${STUDENT_COLUMNS} FROM students s WHERE s.center_id = $1 AND s.id IN (SELECT student_id FROM shown)),
@@ -135,7 +150,8 @@ audited AS (
   INSERT INTO audit_log (center_id, actor, role, student_id, operation, request_id)
   SELECT $1, $12, $13, student_id, 'graphql:studentsMissingFollowUps', $14 FROM shown
 )
-SELECT (SELECT count(*) FROM counted)::int AS total,
+SELECT (SELECT count(DISTINCT x.student_id) FROM (SELECT student_id FROM counted UNION ALL SELECT student_id FROM resolved) x)::int AS total,
+       (SELECT count(*) FROM counted) <= ${TOTAL_COUNT_GAPS} AS total_exact,
        to_char(${SNAPSHOT} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS as_of,
        coalesce((SELECT json_agg(json_build_object('studentId', p.student_id,
                                                    'sortKey', to_char(p.overdue_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
@@ -180,9 +196,10 @@ export function missingFollowUpsParams(
   ];
 }
 
-/** What MISSING_FOLLOW_UPS_SQL returns: one row. `total` is at most TOTAL_COUNT_BOUND + 1. */
+/** What MISSING_FOLLOW_UPS_SQL returns: one row. `total` is a lower bound unless `total_exact`. */
 export interface MissingFollowUpsRow {
   total: number;
+  total_exact: boolean;
   as_of: string;
   page: { studentId: string; sortKey: string }[];
   students: Student[];
