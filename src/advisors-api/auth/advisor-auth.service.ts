@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import type { DataSource } from 'typeorm';
+import { resolveExternalIds } from '../../database/sql.js';
 import { ApiKeysService } from '../../centers/api-keys.service.js';
 import { bearerToken } from '../../centers/bearer-token.js';
 import { isUuid } from '../../common/uuid.js';
@@ -91,14 +92,13 @@ export class AdvisorAuthService {
     const key = `${centerId}:${externalId}`;
     const known = this.advisorIds.get(key);
     if (known) return known;
-    const [advisor] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM advisors WHERE center_id = $1 AND external_id = $2`,
-      [centerId, externalId],
-    );
-    if (!advisor) return null;
+    const advisorId = (
+      await resolveExternalIds(this.dataSource.manager, 'advisors', centerId, [externalId])
+    ).get(externalId);
+    if (!advisorId) return null;
     if (this.advisorIds.size >= 10_000) this.advisorIds.clear();
-    this.advisorIds.set(key, advisor.id);
-    return advisor.id;
+    this.advisorIds.set(key, advisorId);
+    return advisorId;
   }
 
   /**
