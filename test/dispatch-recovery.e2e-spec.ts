@@ -370,15 +370,16 @@ describe('dispatch and delivery recovery', () => {
       `SELECT id FROM students WHERE center_id = $1 AND external_id = 'stu-2'`,
       [center.id],
     );
-    // A bad row, as it were: writing this student's gaps fails every time (in this test's own database).
+    // A bad row, as it were: writing this student's next reminder fails every time (in this test's own
+    // database). Its gaps are unchanged by the send, so a recompute no longer writes them.
     await db.query(`CREATE FUNCTION refuse_gap() RETURNS trigger LANGUAGE plpgsql AS
       $$ BEGIN RAISE EXCEPTION 'this student cannot be planned'; END $$`);
-    await db.query(`CREATE TRIGGER refuse_gap BEFORE INSERT OR UPDATE ON gaps FOR EACH ROW
+    await db.query(`CREATE TRIGGER refuse_gap BEFORE INSERT ON reminders FOR EACH ROW
       WHEN (NEW.student_id = '${badStudent}') EXECUTE FUNCTION refuse_gap()`);
     try {
       await t.app.get(SweepService).sweep();
     } finally {
-      await db.query(`DROP TRIGGER refuse_gap ON gaps; DROP FUNCTION refuse_gap()`);
+      await db.query(`DROP TRIGGER refuse_gap ON reminders; DROP FUNCTION refuse_gap()`);
     }
     expect(await thankYouNudges('stu-1')).toEqual(['1:SENT', '2:SCHEDULED']);
     expect(await thankYouNudges('stu-2')).toEqual(['1:SENT']);

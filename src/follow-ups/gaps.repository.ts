@@ -44,18 +44,17 @@ export async function upsertGaps(
   );
 }
 
-/** Open gaps of these students the rules no longer derive: CLOSED. */
-export async function closeUnplannedGaps(
+/** These gaps, if still OPEN, CLOSED: the rules no longer derive them. Pass the ids sorted (lock order). */
+export async function closeGaps(
   manager: EntityManager,
   centerId: string,
-  studentIds: readonly string[],
-  plannedIds: readonly string[],
+  gapIds: readonly string[],
 ): Promise<void> {
+  if (gapIds.length === 0) return;
   await manager.query(
     `UPDATE gaps SET state = 'CLOSED', state_reason = 'its interaction was deleted or changed, or the student erased', updated_at = now()
-     WHERE center_id = $1 AND student_id = ANY($2::uuid[]) AND state = 'OPEN'
-       AND NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS planned(id) WHERE planned.id = gaps.id)`,
-    [centerId, studentIds, plannedIds],
+     WHERE center_id = $1 AND id = ANY($2::uuid[]) AND state = 'OPEN'`,
+    [centerId, gapIds],
   );
 }
 

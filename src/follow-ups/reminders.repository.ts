@@ -67,16 +67,16 @@ export async function replaceReminderItems(
 }
 
 /**
- * Pending reminders of these students no longer planned (not claimed; SCHEDULED, or SUPPRESSED and still
- * ahead): CANCELLED, with the reason their gaps give. Run after the gaps are written, so the reason is current.
+ * These reminders, if still pending (not claimed by the dispatcher; SCHEDULED, or SUPPRESSED and still ahead),
+ * CANCELLED with the reason their gaps give. Run after the gaps are written, so the reason is current.
  */
-export async function cancelUnplannedReminders(
+export async function cancelReminders(
   manager: EntityManager,
   centerId: string,
-  studentIds: readonly string[],
-  plannedIds: readonly string[],
+  reminderIds: readonly string[],
   now: Date,
 ): Promise<void> {
+  if (reminderIds.length === 0) return;
   await manager.query(
     `UPDATE reminders r SET status = 'CANCELLED', updated_at = now(),
        cancel_reason = coalesce((
@@ -85,11 +85,9 @@ export async function cancelUnplannedReminders(
                      WHEN bool_and(g.state = 'CLOSED') THEN 'its gaps were closed: ' || min(g.state_reason)
                      ELSE 'rescheduled: the rules now plan different reminders' END
          FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id WHERE ri.reminder_id = r.id), 'no longer needed')
-     WHERE r.center_id = $1 AND r.student_id = ANY($2::uuid[])
-       AND NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS planned(id) WHERE planned.id = r.id)
-       AND r.dispatched_at IS NULL
-       AND (r.status = 'SCHEDULED' OR (r.status = 'SUPPRESSED' AND r.scheduled_at > $4))`,
-    [centerId, studentIds, plannedIds, now],
+     WHERE r.center_id = $1 AND r.id = ANY($2::uuid[]) AND r.dispatched_at IS NULL
+       AND (r.status = 'SCHEDULED' OR (r.status = 'SUPPRESSED' AND r.scheduled_at > $3))`,
+    [centerId, reminderIds, now],
   );
 }
 

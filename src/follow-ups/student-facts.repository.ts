@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { StudentFacts } from './domain/facts.js';
 import type { InteractionKind } from './domain/policy.js';
+import type { StoredGap, StoredReminder, StoredRows } from './plan-changes.js';
 
 /**
  * One recompute per student at a time: a concurrent one waits here and then sees this one's writes, so neither
@@ -46,16 +47,33 @@ export async function studentIdsAfter(
   return rows.map((row) => row.id);
 }
 
-/**
- * Loads the facts of many students at once (six queries, whatever their number). Erased students and
- * deleted interactions or follow-ups are left out, so their gaps close on recompute.
- */
+/** What a recompute starts from: the rules' facts and the rows the last recompute stored. */
+export interface RecomputeInputs {
+  facts: Map<string, StudentFacts>;
+  stored: StoredRows;
+}
+
+/** The facts of many students at once, for the rules alone (see loadRecomputeInputs). */
 export async function loadStudentFacts(
   manager: EntityManager,
   centerId: string,
-  studentIds: string[],
+  studentIds: readonly string[],
   now: Date,
 ): Promise<Map<string, StudentFacts>> {
+  return (await loadRecomputeInputs(manager, centerId, studentIds, now)).facts;
+}
+
+/**
+ * Loads the facts of many students at once, with their stored gaps and reminders (five queries, whatever
+ * their number). Erased students and deleted interactions or follow-ups are left out of the facts, so their
+ * gaps close on recompute; the stored rows are every given student's.
+ */
+export async function loadRecomputeInputs(
+  manager: EntityManager,
+  centerId: string,
+  studentIds: readonly string[],
+  now: Date,
+): Promise<RecomputeInputs> {
   const students = await manager.query<{ id: string; timezone: string; notifications_enabled: boolean }[]>(
     `SELECT id, timezone, notifications_enabled FROM students WHERE center_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL`,
     [centerId, studentIds],
@@ -76,9 +94,17 @@ export async function loadStudentFacts(
       },
     ]),
   );
-  if (facts.size === 0) return facts;
-  const ids = [...facts.keys()];
+  if (facts.size) await addInteractionFacts(manager, centerId, facts);
+  const gaps = await loadStoredGaps(manager, centerId, studentIds, facts, now);
+  const reminders = await loadStoredReminders(manager, centerId, studentIds, facts, now);
+  return { facts, stored: { gaps, reminders } };
+}
 
+async function addInteractionFacts(
+  manager: EntityManager,
+  centerId: string,
+  facts: Map<string, StudentFacts>,
+): Promise<void> {
   const interactions = await manager.query<
     {
       id: string;
@@ -91,9 +117,10 @@ export async function loadStudentFacts(
     }[]
   >(
     `SELECT id, student_id, kind, occurred_at, ended_at, outcome, result_expected_by FROM interactions
-     WHERE student_id = ANY($1::uuid[]) AND deleted_at IS NULL ORDER BY occurred_at, id`,
-    [ids],
+     WHERE center_id = $1 AND student_id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY occurred_at, id`,
+    [centerId, [...facts.keys()]],
   );
+  if (interactions.length === 0) return;
   const studentOf = new Map<string, string>();
   for (const i of interactions) {
     studentOf.set(i.id, i.student_id);
@@ -106,59 +133,121 @@ export async function loadStudentFacts(
       resultExpectedBy: i.result_expected_by,
     });
   }
-  if (interactions.length) {
-    const followUps = await manager.query<
-      { interaction_id: string; purpose: 'THANK_YOU' | 'CHECK_IN'; sent_at: Date }[]
-    >(
-      `SELECT interaction_id, purpose, sent_at FROM follow_ups WHERE interaction_id = ANY($1::uuid[]) AND deleted_at IS NULL`,
-      [interactions.map((i) => i.id)],
-    );
-    for (const f of followUps) {
-      facts
-        .get(studentOf.get(f.interaction_id)!)!
-        .followUps.push({ interactionId: f.interaction_id, purpose: f.purpose, sentAt: f.sent_at });
-    }
-  }
-
-  // Spent nudges: dispatched (being delivered, sent, or failed after every retry), or suppressed and past.
-  const spent = await manager.query<
-    { student_id: string; gap_id: string; nudge: number; at: Date; status: string }[]
+  const followUps = await manager.query<
+    { interaction_id: string; purpose: 'THANK_YOU' | 'CHECK_IN'; sent_at: Date }[]
   >(
-    `SELECT r.student_id, ri.gap_id, ri.nudge, coalesce(r.sent_at, r.scheduled_at) AS at, r.status
-     FROM reminders r JOIN reminder_items ri ON ri.reminder_id = r.id
-     WHERE r.student_id = ANY($1::uuid[])
-       AND (r.status IN ('SENT', 'FAILED') OR r.dispatched_at IS NOT NULL OR (r.status = 'SUPPRESSED' AND r.scheduled_at <= $2))`,
-    [ids, now],
+    `SELECT interaction_id, purpose, sent_at FROM follow_ups
+     WHERE center_id = $1 AND interaction_id = ANY($2::uuid[]) AND deleted_at IS NULL`,
+    [centerId, interactions.map((i) => i.id)],
   );
-  for (const s of spent) {
-    const student = facts.get(s.student_id)!;
-    student.nudgesSent.push({ gapId: s.gap_id, number: s.nudge, at: s.at });
-    if (s.status === 'SENT' && (!student.lastRemindedAt || s.at > student.lastRemindedAt))
-      student.lastRemindedAt = s.at;
+  for (const f of followUps) {
+    facts
+      .get(studentOf.get(f.interaction_id)!)!
+      .followUps.push({ interactionId: f.interaction_id, purpose: f.purpose, sentAt: f.sent_at });
   }
+}
 
-  // An advisor's decisions on gaps (GraphQL dismissGap / snoozeGap) outlive every recompute.
-  const decided = await manager.query<
+/**
+ * The students' gaps as stored, for comparing with the plan; an advisor's decisions on them (GraphQL
+ * dismissGap / snoozeGap) go into the facts, so they outlive every recompute.
+ */
+async function loadStoredGaps(
+  manager: EntityManager,
+  centerId: string,
+  studentIds: readonly string[],
+  facts: Map<string, StudentFacts>,
+  now: Date,
+): Promise<Map<string, StoredGap>> {
+  const rows = await manager.query<
     {
       id: string;
       student_id: string;
+      opens_at: Date;
+      ideal_by: Date;
+      overdue_at: Date;
       state: string;
       state_reason: string | null;
       snoozed_until: Date | null;
     }[]
   >(
-    `SELECT id, student_id, state, state_reason, snoozed_until FROM gaps
-     WHERE student_id = ANY($1::uuid[]) AND (state = 'DISMISSED' OR snoozed_until > $2)`,
-    [ids, now],
+    `SELECT id, student_id, opens_at, ideal_by, overdue_at, state, state_reason, snoozed_until FROM gaps
+     WHERE center_id = $1 AND student_id = ANY($2::uuid[])`,
+    [centerId, studentIds],
   );
-  for (const gap of decided) {
-    const student = facts.get(gap.student_id)!;
-    if (gap.state === 'DISMISSED')
+  const gaps = new Map<string, StoredGap>();
+  for (const row of rows) {
+    gaps.set(row.id, {
+      id: row.id,
+      studentId: row.student_id,
+      opensAt: row.opens_at,
+      idealBy: row.ideal_by,
+      overdueAt: row.overdue_at,
+      state: row.state,
+      stateReason: row.state_reason,
+    });
+    const student = facts.get(row.student_id);
+    if (!student) continue;
+    if (row.state === 'DISMISSED')
       (student.dismissedGaps as Map<string, string>).set(
-        gap.id,
-        gap.state_reason ?? 'dismissed by an advisor',
+        row.id,
+        row.state_reason ?? 'dismissed by an advisor',
       );
-    if (gap.snoozed_until) (student.snoozedUntil as Map<string, Date>).set(gap.id, gap.snoozed_until);
+    if (row.snoozed_until && row.snoozed_until > now)
+      (student.snoozedUntil as Map<string, Date>).set(row.id, row.snoozed_until);
   }
-  return facts;
+  return gaps;
+}
+
+/**
+ * The students' reminders as stored (undispatched CANCELLED ones aside: history the plan never needs), for
+ * comparing with the plan; the nudges they spent go into the facts. Spent: dispatched (being delivered, sent,
+ * or failed after every retry), or suppressed and past. One row per spent item, one per other reminder.
+ */
+async function loadStoredReminders(
+  manager: EntityManager,
+  centerId: string,
+  studentIds: readonly string[],
+  facts: Map<string, StudentFacts>,
+  now: Date,
+): Promise<Map<string, StoredReminder>> {
+  const rows = await manager.query<
+    {
+      id: string;
+      student_id: string;
+      status: string;
+      scheduled_at: Date;
+      sent_at: Date | null;
+      dispatched: boolean;
+      why: unknown;
+      gap_id: string | null;
+      nudge: number | null;
+    }[]
+  >(
+    `SELECT r.id, r.student_id, r.status, r.scheduled_at, r.sent_at, r.dispatched_at IS NOT NULL AS dispatched,
+            CASE WHEN r.status IN ('SCHEDULED', 'SUPPRESSED') AND r.dispatched_at IS NULL THEN r.why END AS why,
+            ri.gap_id, ri.nudge
+     FROM reminders r
+     LEFT JOIN reminder_items ri ON ri.reminder_id = r.id
+       AND (r.status IN ('SENT', 'FAILED') OR r.dispatched_at IS NOT NULL OR (r.status = 'SUPPRESSED' AND r.scheduled_at <= $3))
+     WHERE r.center_id = $1 AND r.student_id = ANY($2::uuid[]) AND (r.status <> 'CANCELLED' OR r.dispatched_at IS NOT NULL)`,
+    [centerId, studentIds, now],
+  );
+  const reminders = new Map<string, StoredReminder>();
+  for (const row of rows) {
+    reminders.set(row.id, {
+      id: row.id,
+      studentId: row.student_id,
+      status: row.status,
+      scheduledAt: row.scheduled_at,
+      dispatched: row.dispatched,
+      why: row.why,
+    });
+    const student = facts.get(row.student_id);
+    if (!student || row.gap_id === null) continue;
+    const at = row.sent_at ?? row.scheduled_at;
+    student.nudgesSent.push({ gapId: row.gap_id, number: row.nudge!, at });
+    if (row.status === 'SENT' && (!student.lastRemindedAt || at > student.lastRemindedAt))
+      student.lastRemindedAt = at;
+  }
+  return reminders;
 }
