@@ -17,7 +17,8 @@ import { encodePageCursor } from '../src/advisors-api/queries/page-cursor.js';
 import { urgencyAt } from '../src/follow-ups/domain/gaps.js';
 
 const schema = buildSchema(`
-  type Query { studentsMissingFollowUps(first: Int, after: String): StudentGapConnection! }
+  type Query { studentsMissingFollowUps(filter: MissingFollowUpsFilter, first: Int, after: String): StudentGapConnection! }
+  input MissingFollowUpsFilter { kinds: [String!] }
   type StudentGapConnection { totalCount: Int! totalCountIsExact: Boolean! edges: [StudentGapEdge!]! pageInfo: PageInfo! }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
   type StudentGapEdge { cursor: String! node: StudentGaps! }

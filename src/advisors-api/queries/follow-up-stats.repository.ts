@@ -16,14 +16,19 @@ const KINDS = Object.values(InteractionKind);
 const STATS_SQL = `
 WITH per_interaction AS (
   SELECT i.kind, s.advisor_id, coalesce(i.ended_at, i.occurred_at) AS ended,
-         ty.id IS NOT NULL AS has_thank_you_gap,
+         coalesce(gf.has_thank_you_gap, false) AS has_thank_you_gap,
          (SELECT min(f.sent_at) FROM follow_ups f
           WHERE f.interaction_id = i.id AND f.purpose = 'THANK_YOU' AND f.deleted_at IS NULL) AS first_thank_you,
-         (SELECT count(*) FROM gaps g WHERE g.interaction_id = i.id AND g.state = 'OPEN' AND g.opens_at <= $6) AS open_gaps,
-         (SELECT count(*) FROM gaps g WHERE g.interaction_id = i.id AND g.state = 'OPEN' AND g.overdue_at <= $6) AS overdue_gaps
+         gf.open_gaps, gf.overdue_gaps
   FROM interactions i
   JOIN students s ON s.id = i.student_id
-  LEFT JOIN gaps ty ON ty.interaction_id = i.id AND ty.purpose = 'THANK_YOU' AND ty.state <> 'CLOSED'
+  -- The interaction's gaps, found through its student's (gaps_student_id_idx; gaps has no index by interaction).
+  LEFT JOIN LATERAL (
+    SELECT bool_or(g.purpose = 'THANK_YOU' AND g.state <> 'CLOSED') AS has_thank_you_gap,
+           count(*) FILTER (WHERE g.state = 'OPEN' AND g.opens_at <= $6) AS open_gaps,
+           count(*) FILTER (WHERE g.state = 'OPEN' AND g.overdue_at <= $6) AS overdue_gaps
+    FROM gaps g WHERE g.student_id = i.student_id AND g.interaction_id = i.id
+  ) gf ON true
   WHERE i.center_id = $1 AND i.deleted_at IS NULL AND ${caseloadCondition('$2')}
     AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
     AND coalesce(i.ended_at, i.occurred_at) >= $4 AND coalesce(i.ended_at, i.occurred_at) < $5
