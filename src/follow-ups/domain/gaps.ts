@@ -66,9 +66,8 @@ export function deriveGaps(facts: StudentFacts, policy: Policy, now: number): De
   }
   const gaps: DerivedGap[] = [];
   for (const interaction of facts.interactions) {
-    const followUps = (followUpsOf.get(interaction.id) ?? []).sort(
-      (a, b) => a.sentAt.getTime() - b.sentAt.getTime(),
-    );
+    const followUps = followUpsOf.get(interaction.id) ?? NONE;
+    if (followUps.length > 1) followUps.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
     const derived = thankYouGap(interaction, policy, followUps);
     if (derived) gaps.push(dismissedOr(derived, facts));
     for (const gap of checkInGaps(interaction, policy, followUps, facts, now))
@@ -78,12 +77,14 @@ export function deriveGaps(facts: StudentFacts, policy: Policy, now: number): De
 }
 
 function dismissedOr(gap: DerivedGap, facts: StudentFacts): DerivedGap {
+  if (facts.dismissedGaps.size === 0) return gap;
   const reason = facts.dismissedGaps.get(gap.id);
   return reason !== undefined && gap.state === 'OPEN'
     ? { ...gap, state: 'DISMISSED', stateReason: reason, nudges: [] }
     : gap;
 }
 
+const NONE: FollowUpFacts[] = [];
 const durationMs = new Map<string, number>();
 
 /** An ISO-8601 duration in milliseconds (luxon parses it once per distinct text). */

@@ -21,7 +21,13 @@ export function planStudent(facts: StudentFacts, policy: Policy, now: Date): Stu
   const utc = utcDateTimes();
   return {
     gaps: gaps.map((gap) => withDateTimes(gap, utc)),
-    reminders: reminders.map((reminder) => ({ ...reminder, at: utc(reminder.at) })),
+    reminders: reminders.map((r) => ({
+      id: r.id,
+      at: utc(r.at),
+      status: r.status,
+      items: r.items,
+      why: r.why,
+    })),
   };
 }
 
@@ -40,11 +46,21 @@ function utcDateTimes(): (ms: number) => DateTime {
 
 function withDateTimes(gap: DerivedGap, utc: (ms: number) => DateTime): PlannedGap {
   return {
-    ...gap,
+    id: gap.id,
+    interactionId: gap.interactionId,
+    purpose: gap.purpose,
+    sequence: gap.sequence,
     opensAt: utc(gap.opensAt),
     idealBy: utc(gap.idealBy),
     overdueAt: utc(gap.overdueAt),
     staleAfter: utc(gap.staleAfter),
-    nudges: gap.nudges.map((n) => ({ ...n, dueAt: utc(n.dueAt), anchor: utc(n.anchor) })),
+    state: gap.state,
+    stateReason: gap.stateReason,
+    nudges: gap.nudges.map((n) => ({
+      number: n.number,
+      dueAt: utc(n.dueAt),
+      rule: n.rule,
+      anchor: utc(n.anchor),
+    })),
   };
 }

@@ -1,13 +1,31 @@
-import { atHour, inZone, localIso, plusDays, wallClockWithin, withHour } from './local-time.js';
+import {
+  atHour,
+  inZone,
+  localIso,
+  plusDays,
+  wallClockWithin,
+  withHour,
+  type ZonedTime,
+} from './local-time.js';
 import { DELIVERY_WINDOW } from './policy.js';
 import type { ZoneOffsets } from './zones.js';
+
+/** A move out of quiet hours, as the reminder's `why` tells it (local times with their offsets). */
+export interface QuietHoursShift {
+  from: string;
+  to: string;
+  reason: 'next-morning' | 'pulled-before-deadline';
+}
 
 export interface Placement {
   /** Epoch milliseconds. */
   at: number;
-  /** Set when the instant moved out of quiet hours. */
-  shift: { from: string; to: string; reason: 'next-morning' | 'pulled-before-deadline' } | null;
+  /** Set when the instant moved out of quiet hours; the local times are put in words only for reminders kept. */
+  shift: { from: ZonedTime; to: ZonedTime; reason: QuietHoursShift['reason'] } | null;
 }
+
+export const describeShift = (shift: Placement['shift']): QuietHoursShift | null =>
+  shift && { from: localIso(shift.from), to: localIso(shift.to), reason: shift.reason };
 
 const { startHour, endHour } = DELIVERY_WINDOW;
 
@@ -31,9 +49,8 @@ export function placeInDeliveryWindow(
   const beforeStart = local.ts < start.ts;
   const morning = beforeStart ? start : withHour(plusDays(start, 1, zone), startHour, zone);
   const evening = beforeStart ? withHour(plusDays(end, -1, zone), endHour, zone) : end;
-  const from = localIso(local);
   if (morning.ts > deadline && evening.ts >= notBefore) {
-    return { at: evening.ts, shift: { from, to: localIso(evening), reason: 'pulled-before-deadline' } };
+    return { at: evening.ts, shift: { from: local, to: evening, reason: 'pulled-before-deadline' } };
   }
-  return { at: morning.ts, shift: { from, to: localIso(morning), reason: 'next-morning' } };
+  return { at: morning.ts, shift: { from: local, to: morning, reason: 'next-morning' } };
 }

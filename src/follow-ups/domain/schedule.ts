@@ -3,7 +3,7 @@ import type { StudentFacts } from './facts.js';
 import type { DerivedGap, PlannedGap } from './gaps.js';
 import { utcIso } from './local-time.js';
 import { MIN_REMINDER_SPACING } from './policy.js';
-import { placeInDeliveryWindow, type Placement } from './quiet-hours.js';
+import { describeShift, placeInDeliveryWindow, type Placement, type QuietHoursShift } from './quiet-hours.js';
 import { stableId } from './stable-id.js';
 import { zoneOffsets } from './zones.js';
 
@@ -21,7 +21,7 @@ export interface ReminderItem {
 export interface ReminderWhy {
   timezone: string;
   items: { gapId: string; nudge: number; rule: string; anchor: string; dueAt: string; caughtUp?: string }[];
-  quietHours: Placement['shift'];
+  quietHours: QuietHoursShift | null;
   spacing: { decision: 'none' | 'coalesced' | 'delayed'; detail: string };
   suppressed?: string;
 }
@@ -174,7 +174,7 @@ function toReminder(
         dueAt: utcIso(m.dueAt)!,
         ...(m.caughtUp ? { caughtUp: 'its time had passed when this was computed, so it goes out now' } : {}),
       })),
-      quietHours: placement.shift,
+      quietHours: describeShift(placement.shift),
       spacing,
       ...(facts.notificationsEnabled ? {} : { suppressed: 'the student opted out of notifications' }),
     },

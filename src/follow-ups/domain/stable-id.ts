@@ -7,58 +7,88 @@
  * than the hashing. stable-id.spec.ts checks it against node:crypto.
  */
 export function stableId(key: string): string {
-  const [h0, h1, h2, h3] = sha1(utf8(key));
-  const version = (h1 & 0xffff0fff) | 0x00005000; // byte 6: version 5
-  const variant = (h2 & 0x3fffffff) | 0x80000000; // byte 8: RFC 4122 variant
-  const hex1 = hex8(version);
-  const hex2 = hex8(variant);
-  return `${hex8(h0)}-${hex1.slice(0, 4)}-${hex1.slice(4)}-${hex2.slice(0, 4)}-${hex2.slice(4)}${hex8(h3)}`;
+  sha1(utf8(key));
+  const version = (DIGEST[1] & 0xffff0fff) | 0x00005000; // byte 6: version 5
+  const variant = (DIGEST[2] & 0x3fffffff) | 0x80000000; // byte 8: RFC 4122 variant
+  return `${hex(DIGEST[0])}-${hex16(version >>> 16)}-${hex16(version)}-${hex16(variant >>> 16)}-${hex16(variant)}${hex(DIGEST[3])}`;
 }
 
-const hex8 = (word: number) => (word >>> 0).toString(16).padStart(8, '0');
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const hex16 = (half: number) => BYTE_HEX[(half >>> 8) & 0xff] + BYTE_HEX[half & 0xff];
+const hex = (word: number) => hex16(word >>> 16) + hex16(word);
 
-/** The key's UTF-8 bytes, ASCII without a detour through Buffer. */
-function utf8(key: string): Uint8Array {
-  const bytes = new Uint8Array(key.length);
+let buffer = new Uint8Array(256);
+
+/**
+ * Puts the key's UTF-8 bytes at the start of `buffer` (reused between calls, with room for SHA-1's padding)
+ * and returns their number; ASCII without a detour through TextEncoder.
+ */
+function utf8(key: string): number {
   for (let i = 0; i < key.length; i++) {
-    const code = key.charCodeAt(i);
-    if (code > 0x7f) return new TextEncoder().encode(key);
-    bytes[i] = code;
+    if (key.charCodeAt(i) > 0x7f) {
+      const bytes = new TextEncoder().encode(key);
+      if (buffer.length < bytes.length + 72) buffer = new Uint8Array(bytes.length * 2 + 72);
+      buffer.set(bytes);
+      return bytes.length;
+    }
   }
-  return bytes;
+  if (buffer.length < key.length + 72) buffer = new Uint8Array(key.length * 2 + 72);
+  for (let i = 0; i < key.length; i++) buffer[i] = key.charCodeAt(i);
+  return key.length;
 }
 
 const W = new Int32Array(80);
+/** The last digest's five 32-bit words (no array per call). */
+const DIGEST = new Int32Array(5);
 
-/** SHA-1 (FIPS 180-4) of `message`: the five 32-bit words of the digest. */
-function sha1(message: Uint8Array): [number, number, number, number, number] {
-  const blocks = Math.ceil((message.length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(message);
-  padded[message.length] = 0x80;
-  const bits = message.length * 8;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(padded.length - 4, bits >>> 0);
-
+/** SHA-1 (FIPS 180-4) of the first `length` bytes of `buffer`, into DIGEST; pads `buffer` in place. */
+function sha1(length: number): void {
+  const padded = Math.ceil((length + 9) / 64) * 64;
+  const bytes = buffer;
+  bytes[length] = 0x80; // padding: a 1 bit, zeros, then the length in bits (below)
+  bytes.fill(0, length + 1, padded);
+  const bits = length * 8;
   let [h0, h1, h2, h3, h4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let t = 0; t < 16; t++) W[t] = view.getInt32(offset + t * 4);
+  for (let offset = 0; offset < padded; offset += 64) {
+    for (let t = 0, i = offset; t < 16; t++, i += 4) {
+      W[t] = (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+    }
+    if (offset === padded - 64) {
+      W[14] = Math.floor(bits / 0x100000000);
+      W[15] = bits | 0;
+    }
     for (let t = 16; t < 80; t++) {
       const x = W[t - 3] ^ W[t - 8] ^ W[t - 14] ^ W[t - 16];
       W[t] = (x << 1) | (x >>> 31);
     }
     let [a, b, c, d, e] = [h0, h1, h2, h3, h4];
-    for (let t = 0; t < 80; t++) {
-      const f =
-        t < 20
-          ? ((b & c) | (~b & d)) + 0x5a827999
-          : t < 40
-            ? (b ^ c ^ d) + 0x6ed9eba1
-            : t < 60
-              ? ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc
-              : (b ^ c ^ d) + 0xca62c1d6;
-      const next = (((a << 5) | (a >>> 27)) + f + e + W[t]) | 0;
+    // The four rounds of 20 steps, each its own loop (no per-step branch on the round).
+    for (let t = 0; t < 20; t++) {
+      const next = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + W[t] + 0x5a827999) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    for (let t = 20; t < 40; t++) {
+      const next = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + W[t] + 0x6ed9eba1) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    for (let t = 40; t < 60; t++) {
+      const next = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + W[t] + 0x8f1bbcdc) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    for (let t = 60; t < 80; t++) {
+      const next = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + W[t] + 0xca62c1d6) | 0;
       e = d;
       d = c;
       c = (b << 30) | (b >>> 2);
@@ -71,5 +101,5 @@ function sha1(message: Uint8Array): [number, number, number, number, number] {
     h3 = (h3 + d) | 0;
     h4 = (h4 + e) | 0;
   }
-  return [h0, h1, h2, h3, h4];
+  DIGEST.set([h0, h1, h2, h3, h4]);
 }
