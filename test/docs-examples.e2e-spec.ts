@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -14,6 +17,7 @@ import { parse } from 'yaml';
 import { EscalationService } from '../src/reminders/escalation.service.js';
 import {
   fieldPaths,
+  npmStandIn,
   readBlocks,
   runShell,
   shellVariable,
@@ -21,70 +25,89 @@ import {
   valueAt,
   type DocBlock,
 } from './helpers/doc-examples.js';
+import { freshDatabase } from './helpers/fresh-database.js';
 import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
-import { middayZone } from './helpers/webhook-receiver.js';
 
 /**
  * Every example in docs/ runs against the real service (in this process, on a real port, its own database
- * and queue namespace), page by page in reading order, in one working directory and one "shell session":
- * curl blocks must answer the documented statuses, the webhook receiver runs as its own process and must
- * verify real signed deliveries, GraphQL examples must answer without errors, and payload examples must
- * have exactly the fields of real deliveries. docs/README.md describes the markers.
+ * and queue namespace), page by page in reading order, as a reader on a fresh clone with the embedded
+ * defaults would run them: one terminal session that starts in the checkout (a stand-in: the service's
+ * DATA_DIR is its `.data`, where the pages read the generated secrets from), with a home folder of its own.
+ * Curl blocks must answer the documented statuses, the webhook receiver runs as its own process in a second
+ * terminal and must verify real signed deliveries, GraphQL examples must answer without errors, and payload
+ * examples must have exactly the fields of real deliveries. docs/README.md describes the markers.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DOCS = path.join(ROOT, 'docs');
-type Data = { student?: { externalId: string }; advisor?: { externalId: string } };
 const PAGES = ['integrating-the-portal.md', 'receiving-webhooks.md', 'advisor-queries.md', 'operating.md'];
-const PAGES_WITHOUT_EXAMPLES = ['README.md', 'security.md', 'architecture.md'];
+const PAGES_WITHOUT_EXAMPLES = ['README.md', 'security.md', 'architecture.md', 'benchmarks.md'];
+/** What the stand-in checkout holds: the build the pages run, and the service's DATA_DIR. */
+const CHECKOUT_ENTRIES = ['.data', 'dist'];
 
 describe('docs/ examples', () => {
   let t: TestApp;
+  let database: { url: string; drop: () => Promise<void> };
+  const queueNamespace = `cfu_test_${randomBytes(4).toString('hex')}`;
+  let port = 0;
   let baseUrl: string;
   let receiverPort: number;
-  let cwd: string;
+  let base: string;
+  let checkout: string;
+  let home: string;
   let stateFile: string;
+  /** The first terminal's environment: only what the pages leave to the reader (where the service and the receiver listen). */
   let env: NodeJS.ProcessEnv;
+  /** A new terminal's environment. */
+  let terminal: NodeJS.ProcessEnv;
   const backgrounds: { stop: () => Promise<void>; output: string[] }[] = [];
   /** Real deliveries the documented receiver printed, by event type. */
   const received = new Map<string, unknown>();
 
-  beforeAll(async () => {
+  /** Starts (or restarts) the service the way `npm start` in the checkout would: DATA_DIR is its `.data`. */
+  async function startService(extraEnv: Record<string, string> = {}): Promise<void> {
     t = await startTestApp({
-      isolated: true,
+      databaseUrl: database.url,
+      queueNamespace,
       env: {
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+        DATA_DIR: path.join(checkout, '.data'),
+        // Test speed only: retries after 0.5 s instead of 5 s, a sweep every 5 s instead of 30 s.
         WEBHOOK_RETRY_SCALE: '0.1',
         SWEEP_INTERVAL_SECONDS: '5',
+        ...extraEnv,
       },
     });
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    await t.app.listen(port, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as { port: number }).port;
+  }
+
+  beforeAll(async () => {
+    base = mkdtempSync(path.join(tmpdir(), 'cfu-docs-'));
+    checkout = path.join(base, 'checkout');
+    home = path.join(base, 'home');
+    const bin = path.join(base, 'bin');
+    for (const dir of [checkout, home, bin]) mkdirSync(dir);
+    // The checkout's build (operating.md runs dist/src/database/migrate.main.js); `npm ci` made it for the reader.
+    symlinkSync(path.join(ROOT, 'dist'), path.join(checkout, 'dist'));
+    writeFileSync(path.join(bin, 'npm'), npmStandIn(ROOT, [ROOT, checkout]));
+    chmodSync(path.join(bin, 'npm'), 0o755);
+    stateFile = path.join(base, 'session.sh');
+    database = await freshDatabase(true);
+    await startService();
+    baseUrl = `http://127.0.0.1:${port}`;
     receiverPort = await freePort();
-    cwd = mkdtempSync(path.join(tmpdir(), 'cfu-docs-'));
-    // The reader's checkout: `node receiver.mjs` finds standardwebhooks and jose, `node dist/...` the build.
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(cwd, 'node_modules'));
-    symlinkSync(path.join(ROOT, 'dist'), path.join(cwd, 'dist'));
-    stateFile = path.join(cwd, '.docs-state.sh');
-    env = {
-      PATH: process.env.PATH,
-      HOME: cwd,
-      LANG: 'C.UTF-8',
-      BASE_URL: baseUrl,
-      ADMIN_API_KEY: t.runtime.secrets.adminApiKey,
-      ADVISOR_JWT_SECRET: t.runtime.secrets.advisorJwtSecret,
-      WEBHOOK_URL: `http://127.0.0.1:${receiverPort}/hooks`,
-      PORT: String(receiverPort),
-      DATABASE_URL: t.runtime.databaseUrl,
-    };
+    terminal = { PATH: `${bin}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8' };
+    // The pages default to http://localhost:3000 and port 8080 and say to set these when they differ.
+    env = { ...terminal, BASE_URL: baseUrl, RECEIVER_PORT: String(receiverPort) };
   });
 
   afterAll(async () => {
     for (const background of backgrounds) await background.stop();
     await t?.close();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    await database?.drop();
+    if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  const variable = (name: string) => shellVariable(name, cwd, stateFile);
+  const variable = (name: string) => shellVariable(name, checkout, stateFile);
   const apiKey = async () => ({ Authorization: `Bearer ${await variable('API_KEY')}` });
   const delivery = async (id: string) =>
     (
@@ -95,9 +118,10 @@ describe('docs/ examples', () => {
     ).body as {
       attempts: { statusCode: number | null }[];
     };
-  const attemptsBefore = () =>
+  /** How many attempts the delivery the page picked had when the page listed it (its deliveries.json). */
+  const attemptsBefore = async () =>
     (
-      JSON.parse(readFileSync(path.join(cwd, 'deliveries.json'), 'utf8')) as {
+      JSON.parse(readFileSync(path.join(await variable('PWD'), 'deliveries.json'), 'utf8')) as {
         items: { attempts: unknown[] }[];
       }
     ).items[0].attempts.length;
@@ -107,70 +131,42 @@ describe('docs/ examples', () => {
       .flatMap((b) => b.output)
       .map((line) => /^(\S+) (followup\.\S+) (.*)$/.exec(line))
       .filter((m): m is RegExpExecArray => m !== null);
+  /** A path a page names: `~/…` in the home folder, anything else from where the session is. */
+  const pagePath = async (file: string) =>
+    file.startsWith('~/') ? path.join(home, file.slice(2)) : path.resolve(await variable('PWD'), file);
+  const isInside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
 
-  /** Steps the pages name with before=/after=: what a reader would wait for. */
+  /**
+   * Steps the pages name with before=/after=: waiting for what a reader would see, or letting the service do
+   * now what it does by itself on its own schedule. None creates anything: the pages do.
+   */
   const steps: Record<string, () => Promise<void>> = {
-    /** A reminder due now and an overdue gap for an advisor past 09:00: one of each event reaches the receiver. */
-    'reminder-delivered': async () => {
-      const auth = await apiKey();
-      const zone = middayZone();
-      const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
-      await t.http
-        .put('/v1/advisors/adv-esc')
-        .set(auth)
-        .send({ name: '佐藤 花子', email: 'hanako.sato@example.ac.jp', timezone: zone })
-        .expect(201);
-      await t.http
-        .put('/v1/students/stu-esc')
-        .set(auth)
-        .send({
-          name: '山田 太郎',
-          email: 'taro.yamada@student.example.ac.jp',
-          locale: 'ja',
-          timezone: zone,
-          advisorExternalId: 'adv-esc',
-        })
-        .expect(201);
-      for (const [id, kind, hours] of [
-        ['int-esc-1', 'INTERVIEW', 3],
-        ['int-esc-2', 'INFO_SESSION', 80],
-      ] as const) {
-        await t.http
-          .put(`/v1/interactions/${id}`)
-          .set(auth)
-          .send({
-            studentExternalId: 'stu-esc',
-            companyExternalId: 'cmp-sample',
-            kind,
-            occurredAt: hoursAgo(hours),
-            contactExternalIds: ['ct-yamada'],
-            notes: '海外研修制度',
-          })
-          .expect(201);
-      }
-      await t.app.get(EscalationService).run(); // the every-minute digest check, now
-      for (const [type, who] of [
-        ['followup.reminder', (d: Data) => d.student?.externalId === 'stu-esc'],
-        ['followup.escalation', (d: Data) => d.advisor?.externalId === 'adv-esc'],
-      ] as const) {
-        const data = await eventually(
-          () =>
-            Promise.resolve(
-              receiverLines()
-                .filter((m) => m[2] === type)
-                .map((m) => JSON.parse(m[3]) as Data)
-                .find(who),
-            ),
-          20_000,
+    /** The every-minute digest check, run now rather than within the minute. */
+    'digest-check': async () => {
+      await t.app.get(EscalationService).run();
+    },
+    /**
+     * The receiver verified and printed deliveries of each event: the real payloads the examples must match
+     * (of each event, the one with the most fields: a reminder naming contacts, not one with `contacts: []`).
+     */
+    'events-received': async () => {
+      for (const type of ['followup.reminder', 'followup.escalation']) {
+        await eventually(
+          () => Promise.resolve(receiverLines().some((m) => m[2] === type) || undefined),
+          10_000,
           `the receiver to verify a ${type}`,
         );
+        const [data] = receiverLines()
+          .filter((m) => m[2] === type)
+          .map((m) => JSON.parse(m[3]) as unknown)
+          .sort((a, b) => fieldPaths(b).size - fieldPaths(a).size);
         received.set(type, { type, timestamp: 'x', data });
       }
     },
     /** The redelivery reached the receiver, which verified it, answered 204 and did not handle it twice. */
     'redelivery-handled': async () => {
       const id = await variable('DELIVERY_ID');
-      const before = attemptsBefore();
+      const before = await attemptsBefore();
       await eventually(
         async () => {
           const { attempts } = await delivery(id);
@@ -183,7 +179,7 @@ describe('docs/ examples', () => {
     /** After the rotation the receiver, still on the old secret, verified the doubly signed redelivery. */
     'rotation-checked': async () => {
       const id = await variable('DELIVERY_ID');
-      const before = attemptsBefore();
+      const before = await attemptsBefore();
       await eventually(
         async () => {
           const { attempts } = await delivery(id);
@@ -198,18 +194,35 @@ describe('docs/ examples', () => {
     },
   };
 
+  /** Variables a block marked `env=NAME` needs and the embedded default has not (the page says so). */
+  const deployment = (): Record<string, string> => ({ DATABASE_URL: database.url });
+
   async function runBlock(block: DocBlock): Promise<void> {
     const where = `${path.basename(block.file)}:${block.line}`;
     if (block.meta.before) await steps[block.meta.before]();
     switch (block.lang) {
       case 'sh': {
         if (block.meta.norun) return checkNorun(block);
+        if (block.meta.service) {
+          await restartService(block, where);
+          break;
+        }
         if (block.meta.background) {
-          backgrounds.push(startShell(block.code, { cwd, env, stateFile }));
+          backgrounds.push(startShell(block.code, { cwd: home, env: terminal }));
           await eventually(() => portAnswers(receiverPort), 10_000, `${where} to listen`);
           break;
         }
-        const result = await runShell(block.code, { cwd, env, stateFile });
+        const transient = block.meta.env?.split(',') ?? [];
+        const given = deployment();
+        for (const name of transient)
+          expect({ where, name, known: name in given }).toEqual({ where, name, known: true });
+        const result = await runShell(block.code, {
+          cwd: checkout,
+          env: { ...env, ...Object.fromEntries(transient.map((name) => [name, given[name]])) },
+          stateFile,
+          transient,
+          timeoutMs: 120_000,
+        });
         const context = `${where}\n${block.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
         if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}: ${context}`);
         const wanted = block.meta.expect?.split(',').map(Number);
@@ -220,10 +233,18 @@ describe('docs/ examples', () => {
           throw new Error(`HTTP ${result.statuses.join()} (expected ${wanted?.join() ?? '2xx'}): ${context}`);
         break;
       }
-      case 'js':
+      case 'js': {
         expect(block.meta.file).toBeDefined();
-        writeFileSync(path.join(cwd, block.meta.file), block.code);
+        const file = await pagePath(block.meta.file);
+        // Scratch files go to a folder of the reader's own, never into the checkout.
+        expect({ where, file, inCheckout: isInside(file, checkout) || isInside(file, ROOT) }).toEqual({
+          where,
+          file,
+          inCheckout: false,
+        });
+        writeFileSync(file, block.code);
         break;
+      }
       case 'graphql':
         await runGraphql(block, where);
         break;
@@ -251,6 +272,28 @@ describe('docs/ examples', () => {
         throw new Error(`${where}: a \`\`\`${block.lang} block the test does not know how to run`);
     }
     if (block.meta.after) await steps[block.meta.after]();
+  }
+
+  /**
+   * A `service` block is typed in the service's own terminal: `VAR=value … npm start` in the checkout. The
+   * test restarts its service on the same DATA_DIR, database and port with those variables.
+   */
+  async function restartService(block: DocBlock, where: string): Promise<void> {
+    const command = /^((?:[A-Z][A-Z0-9_]*=\S+\s+)*)npm start$/.exec(block.code.trim());
+    expect({ where, command: command?.[0] }).toEqual({ where, command: block.code.trim() });
+    const variables = Object.fromEntries(
+      [...command![1].matchAll(/([A-Z][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1], m[2]]),
+    );
+    if (variables.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true') {
+      // What the page says the restart is for: until then a receiver on this machine is refused.
+      const refused = await t.http
+        .post('/v1/webhook-endpoints')
+        .set(await apiKey())
+        .send({ url: `http://127.0.0.1:${receiverPort}/hooks`, eventTypes: ['followup.reminder'] });
+      expect({ where, status: refused.status }).toEqual({ where, status: 422 });
+    }
+    await t.close();
+    await startService(variables);
   }
 
   async function runGraphql(block: DocBlock, where: string): Promise<void> {
@@ -308,10 +351,12 @@ describe('docs/ examples', () => {
         if (page === 'receiving-webhooks.md')
           for (const background of backgrounds.splice(0)) await background.stop();
       }
-    });
+      // Nothing the pages had the reader write landed in the checkout.
+      expect(readdirSync(checkout).sort()).toEqual(CHECKOUT_ENTRIES);
+    }, 180_000);
   }
 
-  it('covers every page of docs/ (README.md, security.md and architecture.md have no examples)', () => {
+  it(`covers every page of docs/ (${PAGES_WITHOUT_EXAMPLES.join(', ')} have no examples)`, () => {
     const pages = readdirSync(DOCS).filter((f) => f.endsWith('.md'));
     expect(pages.sort()).toEqual([...PAGES, ...PAGES_WITHOUT_EXAMPLES].sort());
     for (const page of PAGES_WITHOUT_EXAMPLES) expect(readBlocks(path.join(DOCS, page))).toEqual([]);

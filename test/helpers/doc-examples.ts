@@ -42,15 +42,17 @@ const STATUS_MARK = '__DOCS_HTTP_STATUS__';
 
 /**
  * Runs a shell block the way a reader would in one terminal session: bash with `set -euo pipefail`, the
- * variables earlier blocks exported (kept in `stateFile`), and every curl reporting its HTTP status on stderr.
+ * variables and functions earlier blocks defined and the directory they left it in (kept in `stateFile`),
+ * and every curl reporting its HTTP status on stderr. `transient` variables are given to this block only.
  */
-function script(code: string, stateFile: string): string {
+function script(code: string, stateFile: string, transient: string[] = []): string {
   return [
     'set -euo pipefail',
     `if [ -f '${stateFile}' ]; then source '${stateFile}'; fi`,
     `curl() { command curl "$@" -w '%{stderr}\\n${STATUS_MARK} %{http_code}\\n'; }`,
     code,
-    `export -p > '${stateFile}'`,
+    ...transient.map((name) => `unset ${name}`),
+    `{ export -p; declare -f; printf 'cd %q\\n' "$PWD"; } > '${stateFile}'`,
   ].join('\n');
 }
 
@@ -64,10 +66,17 @@ export interface ShellResult {
 
 export function runShell(
   code: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; stateFile: string; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    stateFile: string;
+    timeoutMs?: number;
+    /** Variables of `env` this block alone gets: not kept for the blocks after it. */
+    transient?: string[];
+  },
 ): Promise<ShellResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script(code, options.stateFile)], {
+    const child = spawn('bash', ['-c', script(code, options.stateFile, options.transient)], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,7 +85,7 @@ export function runShell(
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (exitCode) => {
       clearTimeout(timer);
@@ -89,12 +98,15 @@ export function runShell(
   });
 }
 
-/** A block marked `background`: started in its own process group, so it and its children can be stopped. */
+/**
+ * A block marked `background`: a second terminal, so it starts afresh (in `cwd`, with only `env`, none of the
+ * first session's variables), in its own process group so that it and its children can be stopped.
+ */
 export function startShell(
   code: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; stateFile: string },
+  options: { cwd: string; env: NodeJS.ProcessEnv },
 ): { child: ChildProcess; output: string[]; stop: () => Promise<void> } {
-  const child = spawn('bash', ['-c', script(code, options.stateFile)], {
+  const child = spawn('bash', ['-c', `set -euo pipefail\n${code}`], {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,7 +127,7 @@ export function startShell(
   };
 }
 
-/** The value of a variable the blocks exported so far. */
+/** The value of a variable the blocks exported so far (`PWD`: the directory the session is in). */
 export async function shellVariable(name: string, cwd: string, stateFile: string): Promise<string> {
   const result = await runShell(`printf '%s' "\${${name}:-}"`, {
     cwd,
@@ -123,6 +135,36 @@ export async function shellVariable(name: string, cwd: string, stateFile: string
     stateFile,
   });
   return result.stdout;
+}
+
+/**
+ * The docs test's stand-in for `npm` (there is no registry in tests): `npm init -y` writes a package.json,
+ * `npm install <package>…` links each package from the checkout's node_modules (the versions its lockfile
+ * pins), and both refuse to run inside a checkout, where they would rewrite the service's package.json.
+ */
+export function npmStandIn(root: string, checkouts: string[]): string {
+  const inside = checkouts.map((dir) => `"${dir}" | "${dir}"/*`).join(' | ');
+  return `#!/usr/bin/env bash
+set -euo pipefail
+case "$PWD" in ${inside})
+  echo "npm: not inside the service's checkout ($PWD): it would rewrite its package.json" >&2; exit 1 ;;
+esac
+case "\${1:-}" in
+  init)
+    [ -f package.json ] || printf '{ "name": "%s", "version": "1.0.0", "private": true }\\n' "$(basename "$PWD")" > package.json
+    cat package.json ;;
+  install | i)
+    shift
+    for name in "$@"; do
+      case "$name" in -*) continue ;; esac
+      if [ ! -d "${root}/node_modules/$name" ]; then echo "npm: $name is not in the checkout's node_modules" >&2; exit 1; fi
+      mkdir -p "node_modules/$(dirname "$name")"
+      ln -sfn "${root}/node_modules/$name" "node_modules/$name"
+      echo "added $name (linked from the checkout's node_modules)"
+    done ;;
+  *) echo "npm \${1:-}: not available in the docs test" >&2; exit 1 ;;
+esac
+`;
 }
 
 /** The fields of a JSON value as paths (`data.items[].draft.subject`), for comparing an example with the real thing. */
