@@ -5,7 +5,9 @@ import { afterCommit } from '../database/transaction.js';
 import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { planStudent, type StudentPlan } from './domain/plan.js';
 import { closeGaps, upsertGaps } from './gaps.repository.js';
-import { planChanges, type PlanChanges } from './plan-changes.js';
+import type { StudentFacts } from './domain/facts.js';
+import type { Policy } from './domain/policy.js';
+import { planChanges, type PlanChanges, type StoredRows } from './plan-changes.js';
 import { loadPolicy } from './policies.repository.js';
 import { cancelReminders, replaceReminderItems, upsertReminders } from './reminders.repository.js';
 import { loadRecomputeInputs, lockStudentsForRecompute } from './student-facts.repository.js';
@@ -13,7 +15,8 @@ import { loadRecomputeInputs, lockStudentsForRecompute } from './student-facts.r
 /**
  * Loads facts and stored rows → calls the rules → writes what changed. Every portal write that can change a
  * student's obligations calls `recomputeStudents` in its own transaction, so gaps and reminders commit
- * (or roll back) with the write that caused them. Only the affected students are recomputed, and a student
+ * (or roll back) with the write that caused them. `plan` and `store` are its two halves: previews call `plan`
+ * alone, so a preview and the write after it run the same code up to the point of storing. Only the affected students are recomputed, and a student
  * whose plan is what is stored gets no write statement at all (nor a row lock beyond its own).
  */
 @Injectable()
@@ -29,17 +32,59 @@ export class GapsService {
     studentIds: readonly string[],
   ): Promise<void> {
     if (studentIds.length === 0) return;
-    const now = this.clock.now();
     const ids = [...new Set(studentIds)].sort();
     await lockStudentsForRecompute(manager, centerId, ids);
-    const policy = await loadPolicy(manager, centerId);
-    const { facts, stored } = await loadRecomputeInputs(manager, centerId, ids, now);
+    await this.store(manager, centerId, await this.plan(manager, centerId, ids));
+  }
+
+  /**
+   * The first half of a recompute, and all of a preview: loads the students' facts and stored rows and runs the
+   * rules. A preview passes `policy` (a proposed one instead of the center's) or `adjust` (to put an interaction
+   * not yet stored into the facts, in memory); nothing here writes, so it runs in a read-only transaction too.
+   */
+  async plan(
+    manager: EntityManager,
+    centerId: string,
+    studentIds: readonly string[],
+    options: PlanOptions = {},
+  ): Promise<PlannedStudents> {
+    const now = this.clock.now();
+    const policy = options.policy ?? (await loadPolicy(manager, centerId));
+    const { facts, stored } = await loadRecomputeInputs(manager, centerId, studentIds, now);
+    options.adjust?.(facts);
     const plans = new Map<string, StudentPlan>();
     for (const [id, studentFacts] of facts) plans.set(id, planStudent(studentFacts, policy, now));
+    return { now, policy, facts, plans, stored };
+  }
+
+  /** The second half of a recompute: writes what changed between the plans and the stored rows. */
+  async store(manager: EntityManager, centerId: string, planned: PlannedStudents): Promise<void> {
+    const { plans, stored, now } = planned;
     const written = await writeChanges(manager, centerId, planChanges(plans, stored, now), now);
     // The delayed dispatch jobs go in once the plan is committed; if that fails, the sweep enqueues them.
     if (written.length) afterCommit(manager, () => this.scheduler.scheduleReminders(written));
   }
+
+  /** The center's policy as a recompute would use it (for previews comparing it with a proposed one). */
+  currentPolicy(manager: EntityManager, centerId: string): Promise<Policy> {
+    return loadPolicy(manager, centerId);
+  }
+}
+
+export interface PlanOptions {
+  /** Plan with this policy instead of the center's stored one. */
+  policy?: Policy;
+  /** Changes the loaded facts before the rules run (in memory only). */
+  adjust?: (facts: Map<string, StudentFacts>) => void;
+}
+
+/** What `plan` computed: the instant, the policy and facts it used, the plans, and the rows stored now. */
+export interface PlannedStudents {
+  now: Date;
+  policy: Policy;
+  facts: ReadonlyMap<string, StudentFacts>;
+  plans: ReadonlyMap<string, StudentPlan>;
+  stored: StoredRows;
 }
 
 /**

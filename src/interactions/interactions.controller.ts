@@ -1,15 +1,17 @@
-import { Delete, HttpCode, Param } from '@nestjs/common';
-import { ApiNoContentResponse } from '@nestjs/swagger';
+import { Body, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import { ResourceController } from '../common/resource.controller.js';
+import { createValidationPipe } from '../common/validation.js';
 import {
   InteractionBody,
   InteractionBulkItem,
   InteractionPage,
   InteractionResource,
 } from './interaction.dto.js';
+import { InteractionPreview } from './interaction-preview.js';
 import { InteractionsService } from './interactions.service.js';
 
 // An interaction (its notes included) belongs to a student's record: GETs are audited per student shown.
@@ -33,5 +35,23 @@ export class InteractionsController extends ResourceController({
     @Param('externalId', new ExternalIdPipe()) externalId: string,
   ): Promise<void> {
     await (this.service as InteractionsService).delete(center.centerId, externalId);
+  }
+
+  /**
+   * What storing this interaction would do, storing nothing: the PUT's body plus externalId, validated as the
+   * PUT validates it. A POST, so an Idempotency-Key works as for any POST.
+   */
+  @Post('preview')
+  @HttpCode(200)
+  @ApiBody({ type: InteractionBulkItem })
+  @ApiOkResponse({
+    type: InteractionPreview,
+    description: "The interaction's gaps, the student's reminders as they would be planned, and its draft",
+  })
+  preview(
+    @CurrentCenter() center: CenterContext,
+    @Body(createValidationPipe(InteractionBulkItem)) body: InteractionBulkItem,
+  ): Promise<InteractionPreview> {
+    return (this.service as InteractionsService).preview(center.centerId, body);
   }
 }

@@ -10,6 +10,18 @@ import { byKey } from '../database/sql.js';
 import { GapsService } from '../follow-ups/gaps.service.js';
 import type { InteractionBulkItem, InteractionResource } from './interaction.dto.js';
 import { transactionWithRetry } from '../database/transaction.js';
+import {
+  draftSubjects,
+  interactionExternalIds,
+  readOnlyTransaction,
+  storedInteraction,
+} from './interaction-preview.repository.js';
+import {
+  interactionFacts,
+  interactionPreview,
+  withInteraction,
+  type InteractionPreview,
+} from './interaction-preview.js';
 import { InteractionsRepository, type ResolvedInteraction } from './interactions.repository.js';
 
 @Injectable()
@@ -54,6 +66,45 @@ export class InteractionsService implements ResourceService<InteractionBulkItem,
       );
       resolved.forEach((r, index) => outcomes.set(r.item, { status: statuses[index] }));
       return items.map((item) => outcomes.get(item)!);
+    });
+  }
+
+  /**
+   * What `PUT /v1/interactions/{externalId}` with this item would do for its student, storing nothing: the
+   * write's reference checks (422 as the PUT), then the recompute's `plan` with the interaction put into the
+   * loaded facts in memory, in a read-only transaction.
+   */
+  async preview(centerId: string, item: InteractionBulkItem): Promise<InteractionPreview> {
+    return this.dataSource.transaction(async (manager) => {
+      await readOnlyTransaction(manager);
+      const [result] = await this.resolve(manager, centerId, [item]);
+      if ('errors' in result)
+        throw new UnprocessableError(
+          'The interaction refers to records that do not exist in this center.',
+          result.errors,
+        );
+      const existing = await storedInteraction(manager, centerId, item.externalId);
+      // Not stored yet: its id is the database's to choose, so its gaps carry a stand-in id (never shown).
+      const interactionId = existing?.id ?? `preview:${item.externalId}`;
+      const students = [result.studentId, ...(existing ? [existing.studentId] : [])];
+      const planned = await this.gaps.plan(manager, centerId, [...new Set(students)], {
+        adjust: (facts) => withInteraction(facts, result.studentId, interactionFacts(interactionId, item)),
+      });
+      return interactionPreview({
+        now: planned.now,
+        plan: planned.plans.get(result.studentId),
+        item,
+        interactionId,
+        stored: existing !== undefined,
+        externalIds: await interactionExternalIds(manager, centerId, [result.studentId]),
+        subjects: await draftSubjects(
+          manager,
+          centerId,
+          result.studentId,
+          result.companyId,
+          result.contactIds,
+        ),
+      });
     });
   }
 
