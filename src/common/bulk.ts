@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ClassConstructor } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, validateSync } from 'class-validator';
 import { AppError, UnprocessableError, ValidationFailedError } from './app-error.js';
+import { compiledCheck } from './compiled-check.js';
 import { nulCharacterErrors } from './nul-characters.js';
 import { toProblem, type ProblemDetails } from './problem-details.filter.js';
 import { flattenValidationErrors, prototypeKeyErrors } from './validation.js';
@@ -85,16 +86,39 @@ export async function runBulk<T extends { externalId: string }>(
   return { results };
 }
 
-function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unknown): T | AppError {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return new ValidationFailedError(
-      [{ path: '', message: 'must be a JSON object' }],
-      'Each item must be a JSON object.',
-    );
-  }
+/**
+ * The item as its DTO class, or the error saying what is wrong with it. The compiled check (derived from the
+ * same DTO metadata) lets a valid item through without class-validator's per-call overhead; any item it does
+ * not accept takes the full path, so every message still comes from the DTO's decorators.
+ */
+export function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unknown): T | AppError {
+  if (!isJsonObject(raw)) return notAnObject();
+  const item = asItemOf(itemClass, raw);
+  return compiledCheck(itemClass)(raw, item) ? item : checkFully(item, raw);
+}
+
+/** The full path alone, as every item took before the compiled check: tests and the benchmark compare the two. */
+export function validateItemFully<T extends object>(
+  itemClass: ClassConstructor<T>,
+  raw: unknown,
+): T | AppError {
+  return isJsonObject(raw) ? checkFully(asItemOf(itemClass, raw), raw) : notAnObject();
+}
+
+function isJsonObject(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
+function notAnObject(): AppError {
+  return new ValidationFailedError(
+    [{ path: '', message: 'must be a JSON object' }],
+    'Each item must be a JSON object.',
+  );
+}
+
+function checkFully<T extends object>(item: T, raw: Record<string, unknown>): T | AppError {
   const refused = [...nulCharacterErrors(raw), ...prototypeKeyErrors(raw)];
   if (refused.length) return new ValidationFailedError(refused);
-  const item = instanceOf(itemClass, raw as Record<string, unknown>);
   const errors = validateSync(item, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -106,10 +130,10 @@ function validateItem<T extends object>(itemClass: ClassConstructor<T>, raw: unk
 /**
  * The item as an instance of its DTO class, so class-validator finds its rules. A shallow copy is enough (the
  * items have no nested DTOs or transforms) and is far cheaper than class-transformer across 1000 items.
- * `__proto__` is skipped so an item cannot swap its prototype (and with it its rules); validateItem has
- * already refused it, this is a second guard.
+ * `__proto__` is skipped so an item cannot swap its prototype (and with it its rules); both checks refuse
+ * such an item, this is a second guard.
  */
-function instanceOf<T extends object>(itemClass: ClassConstructor<T>, raw: Record<string, unknown>): T {
+export function asItemOf<T extends object>(itemClass: ClassConstructor<T>, raw: Record<string, unknown>): T {
   const item = Object.create(itemClass.prototype as object) as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (key !== '__proto__') item[key] = raw[key];

@@ -92,12 +92,20 @@ class EdgeValidationPipe extends ValidationPipe {
         : [...nulCharacterErrors(value, path), ...prototypeKeyErrors(value, path)];
       if (errors.length) throw new ValidationFailedError(errors);
     }
-    // Nest's pipe deletes `__proto__`, `constructor` and `prototype` keys in place, at any depth: the handler,
-    // which checks the items one by one, gets them as sent, so that such a key fails its item like any other.
-    const sentItems = itemsLater && isObject(value) ? structuredClone(value.items) : undefined;
-    const result: unknown = await super.transform(value, metadata);
-    if (sentItems !== undefined && isObject(result)) result.items = sentItems;
-    return result;
+    if (itemsLater && isObject(value) && Array.isArray(value.items)) {
+      // The envelope's rules (an array of 1 to 1000 items) look only at how many items there are: Nest's pipe
+      // gets stand-ins, so it neither copies (class-transformer) nor walks 1000 items the handler checks anyway,
+      // and the items reach the handler exactly as sent (the pipe deletes `__proto__`, `constructor` and
+      // `prototype` keys in place, and such a key must fail its item like any other).
+      const sentItems = value.items;
+      const result: unknown = await super.transform(
+        { ...value, items: new Array<null>(sentItems.length).fill(null) },
+        metadata,
+      );
+      if (isObject(result)) result.items = sentItems;
+      return result;
+    }
+    return super.transform(value, metadata);
   }
 }
 

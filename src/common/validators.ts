@@ -75,27 +75,51 @@ export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
-/** Checked field by field (cheaper than a full date-time parse; bulk imports check thousands at once). */
+/**
+ * IsNotBefore asks again about the two instants its item's format rules have just checked (`endedAt`, then
+ * `occurredAt`): the last two answers are kept. ('' is not an instant, so the empty slots answer right.)
+ */
+let lastValue = '';
+let lastValid = false;
+let previousValue = '';
+let previousValid = false;
+
 export function isInstantWithOffset(value: unknown): boolean {
   if (typeof value !== 'string') return false;
+  if (value === lastValue) return lastValid;
+  if (value === previousValue) return previousValid;
+  const valid = isInstantText(value);
+  [previousValue, previousValid, lastValue, lastValid] = [lastValue, lastValid, value, valid];
+  return valid;
+}
+
+/** Checked field by field (cheaper than a full date-time parse; bulk imports check thousands at once). */
+function isInstantText(value: string): boolean {
   const m = INSTANT.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second = '0', offsetHours = '0', offsetMinutes = '0'] = m
-    .slice(1)
-    .map((part) => part ?? undefined);
+  // Absent seconds and offset (`Z`) are undefined, and count as 0.
   return (
-    isCalendarDay(Number(year), Number(month), Number(day)) &&
-    Number(hour) <= 23 &&
-    Number(minute) <= 59 &&
-    Number(second) <= 59 &&
-    Number(offsetHours) <= 18 &&
-    Number(offsetMinutes) <= 59
+    m !== null &&
+    isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3])) &&
+    Number(m[4]) <= 23 &&
+    Number(m[5]) <= 59 &&
+    Number(m[6] ?? 0) <= 59 &&
+    Number(m[7] ?? 0) <= 18 &&
+    Number(m[8] ?? 0) <= 59
   );
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Without a Date per call (bulk imports check thousands of instants at once). */
 function isCalendarDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= DAYS_IN_MONTH[month - 1] || (month === 2 && day === 29 && isLeapYear(year));
+}
+
+/** Years 0–99 count as 1900–1999, as in the Date.UTC this replaces: `0000-02-29` stays refused. */
+function isLeapYear(year: number): boolean {
+  const y = year < 100 ? year + 1900 : year;
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }
 
 /**
