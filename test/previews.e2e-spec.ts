@@ -309,3 +309,117 @@ describe('POST /v1/interactions/preview: its draft is the delivered one', () => 
     expect([item.idealBy, item.overdueAt]).toEqual([thankYou.idealBy, thankYou.overdueAt]);
   });
 });
+
+describe('POST /v1/policies/{kind}/preview (real database, injected clock)', () => {
+  let t: TestApp;
+  let center: TestCenter;
+  beforeAll(async () => {
+    t = await startTestApp({ clock, isolated: true });
+  });
+  beforeEach(async () => {
+    clock.current = new Date('2026-11-26T05:00:00Z');
+    center = await createCenter(t);
+    await t.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
+    await t.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
+    await t.http.put('/v1/companies/cmp-1/contacts/ct-1').set(center.auth).send(contactBody).expect(201);
+    for (const [student, ended] of [
+      ['stu-1', 1],
+      ['stu-2', 20],
+    ] as const) {
+      await t.http.put(`/v1/students/${student}`).set(center.auth).send(studentBody()).expect(201);
+      await t.http
+        .put(`/v1/interactions/int-${student}`)
+        .set(center.auth)
+        .send({
+          studentExternalId: student,
+          companyExternalId: 'cmp-1',
+          kind: 'INFO_SESSION',
+          occurredAt: hoursAgo(ended),
+          contactExternalIds: ['ct-1'],
+        })
+        .expect(201);
+    }
+  });
+  afterAll(() => t.close());
+
+  const proposed = { firstNudgeAfter: 'PT6H', idealWithin: 'PT48H', overdueAfter: 'PT96H' };
+
+  it('counts, samples and current/proposed; the PUT after it stores the previewed windows and reminder times', async () => {
+    const before = await rowCounts(t, center);
+    const preview = (
+      await t.http.post('/v1/policies/INFO_SESSION/preview').set(center.auth).send(proposed).expect(200)
+    ).body as {
+      current: unknown;
+      proposed: unknown;
+      studentsAffected: number;
+      gaps: Record<string, number>;
+      reminders: Record<string, number>;
+      samples: {
+        studentExternalId: string;
+        interactionExternalId: string;
+        purpose: string;
+        before: { idealBy: string; overdueAt: string; nextReminderAt: string | null };
+        after: { idealBy: string; overdueAt: string; nextReminderAt: string | null };
+      }[];
+    };
+    expect(await rowCounts(t, center)).toEqual(before);
+    expect((await t.http.get('/v1/policies').set(center.auth).expect(200)).body.recompute).toBeNull();
+    expect(preview).toMatchObject({
+      kind: 'INFO_SESSION',
+      current: { firstNudgeAfter: 'PT3H', idealWithin: 'PT24H', overdueAfter: 'PT72H', checkIns: false },
+      proposed: { ...proposed, checkIns: false },
+      studentsAffected: 2,
+      gaps: { earlier: 0, later: 2, unchanged: 0 },
+    });
+    expect(preview.samples.map((s) => s.studentExternalId).sort()).toEqual(['stu-1', 'stu-2']);
+    // stu-1's first nudge moves from end + 3h to end + 6h; nothing is added or cancelled.
+    expect(preview.reminders).toMatchObject({ moved: expect.any(Number), added: 0, cancelled: 0 });
+    expect(preview.reminders.moved).toBeGreaterThan(0);
+
+    await t.http.put('/v1/policies/INFO_SESSION').set(center.auth).send(proposed).expect(201);
+    await eventually(async () =>
+      (await t.http.get('/v1/policies').set(center.auth).expect(200)).body.recompute?.status === 'done'
+        ? true
+        : undefined,
+    );
+    for (const sample of preview.samples) {
+      const [gap] = (
+        await t.http.get(`/v1/students/${sample.studentExternalId}/gaps`).set(center.auth).expect(200)
+      ).body.items;
+      expect(gap).toMatchObject({
+        purpose: sample.purpose,
+        interaction: { externalId: sample.interactionExternalId },
+        idealBy: sample.after.idealBy,
+        overdueAt: sample.after.overdueAt,
+        nextReminderAt: sample.after.nextReminderAt,
+      });
+    }
+  });
+
+  it('validated as the PUT (400s), stores nothing, and a kind without open gaps changes nothing', async () => {
+    const before = await rowCounts(t, center);
+    await t.http
+      .post('/v1/policies/INFO_SESSION/preview')
+      .set(center.auth)
+      .send({ ...proposed, idealWithin: 'PT200H' })
+      .expect(400);
+    await t.http.post('/v1/policies/LUNCH/preview').set(center.auth).send(proposed).expect(400);
+    await t.http
+      .post('/v1/policies/INFO_SESSION/preview')
+      .set(center.auth)
+      .send({ ...proposed, firstNudgeAfter: 'soon' })
+      .expect(400);
+    const none = await t.http
+      .post('/v1/policies/CAREER_FAIR/preview')
+      .set(center.auth)
+      .send(proposed)
+      .expect(200);
+    expect(none.body).toMatchObject({
+      studentsAffected: 0,
+      gaps: { earlier: 0, later: 0, unchanged: 0 },
+      reminders: { added: 0, moved: 0, cancelled: 0, unchanged: 0 },
+      samples: [],
+    });
+    expect(await rowCounts(t, center)).toEqual(before);
+  });
+});

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
@@ -9,6 +9,7 @@ import type { Page } from '../common/pagination.js';
 import { INTERACTION_KINDS, type InteractionKind } from './domain/policy.js';
 import { FollowUpsReadService } from './follow-ups-read.service.js';
 import { PoliciesService } from './policies.service.js';
+import { PolicyPreview } from './policy-preview.js';
 import { PolicyBody, PolicyList, StoredPolicy } from './policy.dto.js';
 import { GapList, ReminderPage, ReminderQuery, type ReminderResource } from './read.dto.js';
 import { CenterKey } from '../common/auth/route-access.js';
@@ -75,5 +76,20 @@ export class FollowUpsController {
     const { created, policy } = await this.policies.put(center.centerId, kind, body);
     response.status(created ? 201 : 200);
     return policy;
+  }
+
+  @Post('policies/:kind/preview')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: PolicyPreview,
+    description:
+      'What the PUT would change for students with open gaps of the kind; nothing is stored. 422 beyond 5,000 such students',
+  })
+  previewPolicy(
+    @CurrentCenter() center: CenterContext,
+    @Param('kind', parseKind()) kind: InteractionKind,
+    @Body() body: PolicyBody,
+  ): Promise<PolicyPreview> {
+    return this.policies.preview(center.centerId, kind, body);
   }
 }
