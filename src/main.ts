@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
+import { adminKeyNotice } from './bootstrap/admin-key-notice.js';
 import { createApp } from './bootstrap/create-app.js';
 import { prepareRuntime } from './bootstrap/runtime.js';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { StartupError } from './database/embedded-postgres.js';
-import { createRootLogger } from './logging/logger.js';
+import { createRootLogger, logInfoThen } from './logging/logger.js';
 
 /** Longest we wait for running jobs and requests to finish on SIGTERM/SIGINT before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -23,7 +24,7 @@ function loadConfigOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createRootLogger(config.logLevel);
-  const { runtime, release } = await prepareRuntime(logger, config);
+  const { runtime, release, generatedAdminKey } = await prepareRuntime(logger, config);
 
   let app: INestApplication<Server> | undefined;
   try {
@@ -35,7 +36,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const address = app.getHttpServer().address() as { port: number };
-  logger.info({ port: address.port, role: config.role }, `listening on http://localhost:${address.port}`);
+  // The generated admin key comes after the "listening" line: the last thing on the terminal, not scrolled away.
+  logInfoThen(
+    logger,
+    { port: address.port, role: config.role },
+    `listening on http://localhost:${address.port}`,
+    () => {
+      if (generatedAdminKey) process.stderr.write(adminKeyNotice(generatedAdminKey, address.port));
+    },
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals | 'disconnect') => {

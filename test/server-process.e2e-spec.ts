@@ -3,6 +3,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { listeningPort, spawnBuilt, type ServerProcess } from './helpers/server-process.js';
 
+/** Polls `condition` until it holds, or fails after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * The built server as a newcomer runs it: no DATABASE_URL, no REDIS_URL, so embedded PostgreSQL under
  * DATA_DIR and BullMQ on its PostgreSQL backend; stopped with SIGTERM and started again on the same data.
@@ -20,7 +29,8 @@ describe('the real server process on the embedded defaults', () => {
   });
 
   it('starts, serves, stops cleanly on SIGTERM and keeps its data across a restart', async () => {
-    running = spawnBuilt('src/main.js', env);
+    // stdout and stderr in one stream, in the order a terminal shows them.
+    running = spawnBuilt('src/main.js', env, [], { mergeStderr: true });
     const port = await listeningPort(running);
     const base = `http://127.0.0.1:${port}`;
 
@@ -28,7 +38,18 @@ describe('the real server process on the embedded defaults', () => {
     const keyFile = path.join(dataDir, 'secrets', 'admin-api-key');
     const adminKey = readFileSync(keyFile, 'utf8').trim();
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    await until(() => running!.stdout.some((l) => l.includes(adminKey)));
     expect(running.stdout.filter((l) => l.includes(adminKey))).toHaveLength(1);
+    // …after the "listening" line, so it is the last thing on the terminal rather than scrolled away, and
+    // outside the JSON log lines (it is on stderr).
+    const listeningAt = running.stdout.findIndex((l) => l.includes('"msg":"listening'));
+    const keyAt = running.stdout.findIndex((l) => l.includes(adminKey));
+    expect(keyAt).toBeGreaterThan(listeningAt);
+    expect(running.stdout[keyAt].trim()).toBe(adminKey);
+    expect(running.stdout.slice(keyAt - 3, keyAt).join('\n')).toContain('Generated ADMIN_API_KEY');
+    expect(running.stdout.slice(keyAt, keyAt + 4).join('\n')).toContain(keyFile);
+    // Nest's line per route and per module is debug, not info: it buried the key before.
+    expect(running.stdout.filter((l) => /Mapped \{|dependencies initialized/.test(l))).toEqual([]);
     const starting = running.stdout.find((l) => l.includes('"msg":"starting"'))!;
     expect(starting).toContain('embedded PostgreSQL');
     expect(starting).toContain('BullMQ PostgreSQL backend');
@@ -58,7 +79,7 @@ describe('the real server process on the embedded defaults', () => {
 
     running = spawnBuilt('src/main.js', env);
     const again = `http://127.0.0.1:${await listeningPort(running)}`;
-    expect(running.stdout.some((l) => l.includes('Generated ADMIN_API_KEY'))).toBe(false);
+    expect([...running.stdout, ...running.stderr].some((l) => l.includes('ADMIN_API_KEY'))).toBe(false);
     const keys = await fetch(`${again}/v1/api-keys`, { headers: { Authorization: `Bearer ${apiKey}` } });
     expect(keys.status).toBe(200);
     expect(((await keys.json()) as { items: unknown[] }).items).toHaveLength(1);

@@ -8,6 +8,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware.js';
 import { mountOpenApi } from './openapi.js';
 import { rejectDeepJson, requireJsonBody } from '../common/json-body.js';
+import { withQuietStartup } from '../logging/logger.js';
 
 /** Builds the Nest application for a prepared runtime; shared by main.ts and the e2e tests. */
 export async function createApp(options: AppModuleOptions): Promise<INestApplication> {
@@ -26,7 +27,7 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
       bodyParser: false, // Nest's defaults would also parse urlencoded forms; only JSON is registered below
     },
   );
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(withQuietStartup(app.get(PinoNestLogger)));
   app.set('trust proxy', false);
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(app.get(MetricsService)));

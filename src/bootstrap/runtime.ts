@@ -4,11 +4,14 @@ import type { Runtime } from '../config/runtime.js';
 import { ensureSecrets } from '../config/secrets.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { migrateDatabase } from '../database/migrate.js';
+import type { GeneratedAdminKey } from './admin-key-notice.js';
 
 export interface PreparedRuntime {
   runtime: Runtime;
   /** Stops what prepareRuntime started (the embedded PostgreSQL); call after the app has closed. */
   release: () => Promise<void>;
+  /** Set when this start generated the admin key: main.ts prints it once the service listens. */
+  generatedAdminKey?: GeneratedAdminKey;
 }
 
 /**
@@ -31,18 +34,16 @@ export async function prepareRuntime(
     release = () => embedded.stop();
   }
   try {
+    let generatedAdminKey: GeneratedAdminKey | undefined;
     const secrets = await ensureSecrets(config, (name, value, file) => {
-      if (name === 'adminApiKey') {
-        // Printed once, on purpose, to the terminal rather than the log stream: it is the only way to get it.
-        process.stdout.write(
-          `\nGenerated ADMIN_API_KEY (shown once, kept in ${file}):\n\n    ${value}\n\nUse it to create centers: POST /v1/centers with Authorization: Bearer <ADMIN_API_KEY>\n\n`,
-        );
-      } else {
-        logger.info(
-          { file },
-          `generated ${name === 'advisorJwtSecret' ? 'ADVISOR_JWT_SECRET' : 'ENCRYPTION_KEY'} and kept it in DATA_DIR`,
-        );
-      }
+      // Only the file goes to the log; the admin key's value is printed once, later, outside the log stream.
+      if (name === 'adminApiKey') generatedAdminKey = { value, file };
+      const variable = {
+        adminApiKey: 'ADMIN_API_KEY',
+        advisorJwtSecret: 'ADVISOR_JWT_SECRET',
+        encryptionKey: 'ENCRYPTION_KEY',
+      }[name];
+      logger.info({ file }, `generated ${variable} and kept it in DATA_DIR`);
     });
     const queueBackend = config.redisUrl ? 'redis' : 'postgres';
     logger.info(
@@ -61,6 +62,7 @@ export async function prepareRuntime(
     return {
       runtime: { config, secrets, databaseUrl, queueBackend, queueNamespace: config.queueNamespace },
       release,
+      generatedAdminKey,
     };
   } catch (error) {
     await release();

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { LoggerService } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { Request } from 'express';
@@ -67,4 +69,50 @@ export function httpLoggingOptions(logger: Logger): PinoHttpOptions {
     customErrorObject: (req, _res, _err, value: object) => ({ ...value, route: routeLabel(req as Request) }),
     autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
   };
+}
+
+/**
+ * Nest's start-up chatter: a line per module ("… dependencies initialized") and per route ("Mapped {…}
+ * route"), some 90 lines at info that bury the lines that matter. They go to debug (LOG_LEVEL=debug shows them).
+ */
+const STARTUP_CHATTER_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+function isStartupChatter(message: unknown, params: unknown[]): boolean {
+  const context = params.at(-1);
+  return (
+    (typeof context === 'string' && STARTUP_CHATTER_CONTEXTS.has(context)) ||
+    (typeof message === 'string' && message.startsWith('Mapped {')) // GraphQLModule maps /graphql the same way
+  );
+}
+
+/** Nest's logger with its start-up chatter demoted from info (`log`) to debug. */
+export function withQuietStartup(nest: LoggerService): LoggerService {
+  return {
+    log(message: unknown, ...params: unknown[]) {
+      if (isStartupChatter(message, params)) nest.debug?.(message, ...params);
+      else nest.log(message, ...params);
+    },
+    error: (message: unknown, ...params: unknown[]) => void nest.error(message, ...params),
+    warn: (message: unknown, ...params: unknown[]) => void nest.warn(message, ...params),
+    debug: (message: unknown, ...params: unknown[]) => void nest.debug?.(message, ...params),
+    verbose: (message: unknown, ...params: unknown[]) => void nest.verbose?.(message, ...params),
+    fatal: (message: unknown, ...params: unknown[]) => void nest.fatal?.(message, ...params),
+  };
+}
+
+/**
+ * Logs `msg` at info, then calls `then` once that line is written out, so what `then` prints to another stream
+ * shows after it on a terminal. pino writes asynchronously (sonic-boom), and `logger.flush(cb)` calls back at
+ * once when nothing is buffered, even while the line is still being written; sonic-boom emits 'drain' once
+ * the write in flight is done and nothing is left, and right after a log call a write is always pending.
+ */
+export function logInfoThen(logger: Logger, fields: object, msg: string, then: () => void): void {
+  logger.info(fields, msg);
+  const stream: unknown = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  if (!logger.isLevelEnabled('info') || !(stream instanceof EventEmitter)) return then();
+  const done = () => {
+    stream.off('drain', done).off('error', done);
+    then();
+  };
+  stream.once('drain', done).once('error', done);
 }

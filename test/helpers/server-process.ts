@@ -14,13 +14,14 @@ export interface ServerProcess {
 /**
  * Runs a built entry point (`npm test` builds first) as a real child process, with the parent's environment
  * minus the service's variables, plus `env`. `ownProcessGroup` makes it lead a process group of its own, as a
- * terminal's foreground job is, so a signal can go to it and everything it started at once.
+ * terminal's foreground job is, so a signal can go to it and everything it started at once. `mergeStderr` sends
+ * stderr into stdout, one stream in write order as a terminal shows it (`stderr` stays empty).
  */
 export function spawnBuilt(
   entry: string,
   env: Record<string, string>,
   args: string[] = [],
-  { ownProcessGroup = false } = {},
+  { ownProcessGroup = false, mergeStderr = false } = {},
 ): ServerProcess {
   const base = { ...process.env };
   for (const name of [
@@ -33,7 +34,10 @@ export function spawnBuilt(
   ]) {
     delete base[name];
   }
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', entry), ...args], {
+  const command = [process.execPath, path.join(ROOT, 'dist', entry), ...args];
+  // `exec` keeps the pid the server's own; `2>&1` makes both streams share one pipe, so their order is kept.
+  const [file, ...argv] = mergeStderr ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', ...command] : command;
+  const child = spawn(file, argv, {
     cwd: ROOT,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
