@@ -83,5 +83,5 @@ main().catch((error: unknown) => {
         ? (error.stack ?? error.message)
         : String(error);
   process.stderr.write(`fatal: ${text}\n`);
-  process.exit(1);
+  process.exit(error instanceof StartupError ? error.exitCode : 1);
 });

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { postgresUserLockout } from './embedded-postgres-reach.js';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -14,7 +17,15 @@ export interface EmbeddedPostgresLog {
 }
 
 /** A start-up failure an operator fixes by reading the message; main prints it without a stack trace. */
-export class StartupError extends Error {}
+export class StartupError extends Error {
+  /** 78 (EX_CONFIG) when the fix is in the configuration, as for invalid variables. */
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
 
 export class EmbeddedPostgresInUseError extends StartupError {}
 
@@ -34,8 +45,12 @@ export async function startEmbeddedPostgres(
   await fs.mkdir(dataDir, { recursive: true });
   await refuseIfClusterRunning(clusterDir);
   // PostgreSQL refuses to run as root, so embedded-postgres runs it as a `postgres` user, which must be able to
-  // reach the data directory (a mkdtemp folder is 0700).
-  if (process.getuid?.() === 0) await fs.chmod(dataDir, 0o755);
+  // reach the data directory (a mkdtemp folder is 0700) and every folder above it, and its own programs.
+  if (process.getuid?.() === 0) {
+    await fs.chmod(dataDir, 0o755);
+    const lockout = await postgresUserLockout(dataDir, path.dirname(await initdbPath()));
+    if (lockout) throw new StartupError(lockout, 78);
+  }
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const password = await clusterPassword(dataDir);
@@ -63,7 +78,12 @@ export async function startEmbeddedPostgres(
     log.info(`initialising embedded PostgreSQL in ${clusterDir} (first start only)`);
     // initdb into a scratch folder and rename it into place, so a crash mid-way never leaves a half-made cluster.
     const scratch = `${clusterDir}.init-${randomBytes(4).toString('hex')}`;
-    await new EmbeddedPostgres({ ...serverOptions, databaseDir: scratch }).initialise();
+    await new EmbeddedPostgres({ ...serverOptions, databaseDir: scratch })
+      .initialise()
+      .catch(async (error: unknown) => {
+        await fs.rm(scratch, { recursive: true, force: true }); // nothing half-made stays behind
+        throw error;
+      });
     await fs.rename(scratch, clusterDir).catch(async (error: unknown) => {
       // Another process on the same DATA_DIR won the race; use its cluster (and fail below if it is running).
       await fs.rm(scratch, { recursive: true, force: true });
@@ -98,6 +118,16 @@ async function loadEmbeddedPostgres() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/** Where embedded-postgres's platform package keeps initdb, resolved from embedded-postgres as it imports it. */
+async function initdbPath(): Promise<string> {
+  const fromEmbeddedPostgres = createRequire(import.meta.resolve('embedded-postgres'));
+  const platformPackage = fromEmbeddedPostgres.resolve(
+    `@embedded-postgres/${process.platform}-${process.arch}`,
+  );
+  const binaries = (await import(pathToFileURL(platformPackage).href)) as { initdb: string };
+  return binaries.initdb;
 }
 
 /** PostgreSQL's own lock file tells whether a live postmaster owns the cluster; say so plainly. */
