@@ -6,7 +6,7 @@ import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'c
  * same decorators, the same constraint instances, the same `validate` functions, the same `@IsOptional`
  * conditions. It has no rules and no messages of its own. What it skips is the per-call work of
  * class-validator's executor (collecting and grouping the metadata on every call, a ValidationError per
- * property, message formatting), which made validateSync cost ~30 µs per item.
+ * property, message formatting): about 12 µs of CPU per interaction for validateSync, under 3 µs here.
  *
  * It answers true only for an item that the full path (nulCharacterErrors, prototypeKeyErrors and
  * validateSync with whitelist, forbidNonWhitelisted and forbidUnknownValues) would accept; for anything it
@@ -84,6 +84,9 @@ function compile(itemClass: ClassConstructor<object>): ItemCheck | undefined {
     }
     plans.push(plan);
   }
+  // Stricter than class-validator's whitelist, which looks fields up in a plain object and so takes a key
+  // such as `hasOwnProperty` (a method of Object.prototype with parameters) for a field: such an item takes
+  // the full path, which answers as it always has.
   const known = new Set(plans.map((p) => p.name));
   const targetName = itemClass.name;
 
