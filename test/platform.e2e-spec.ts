@@ -79,6 +79,43 @@ describe('cross-cutting HTTP behaviour', () => {
     expect(page.text).toContain('swagger-ui');
   });
 
+  it('gives every operation a summary, each error its own example, and calls API keys what they are', async () => {
+    type Response = { content?: Record<string, { example?: { status?: number; type?: string } }> };
+    type Operation = { summary?: string; responses: Record<string, Response> };
+    const spec = (await t.http.get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, { bearerFormat?: string }> };
+    };
+    const unsummarised: string[] = [];
+    const mismatched: string[] = [];
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!operation.summary?.trim() || operation.summary.includes('\n'))
+          unsummarised.push(`${method} ${path}`);
+        if (!path.startsWith('/v1/')) continue;
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          const example = response.content?.['application/problem+json']?.example;
+          if (example?.status !== Number(status) || !example.type)
+            mismatched.push(`${method} ${path} ${status}: ${JSON.stringify(example)}`);
+        }
+        const statuses = Object.keys(operation.responses);
+        if (method === 'post') expect(statuses).toContain('409'); // Idempotency-Key still in progress
+        if (method === 'post' || method === 'put')
+          expect(statuses).toEqual(expect.arrayContaining(['413', '415']));
+      }
+    }
+    expect(unsummarised).toEqual([]);
+    expect(mismatched).toEqual([]);
+    expect(spec.paths['/v1/api-keys/{id}'].delete.responses).toHaveProperty('409'); // the center's last key
+    const notFound = spec.paths['/v1/students/{externalId}'].get.responses['404'];
+    expect(notFound.content!['application/problem+json'].example!.type).toBe('/problems/not-found');
+    // Center and admin keys are opaque (cfk_…, adm_…), not JWTs.
+    for (const name of ['apiKey', 'adminKey']) {
+      expect(spec.components.securitySchemes[name].bearerFormat ?? '').not.toMatch(/jwt/i);
+    }
+  });
+
   it('mounts GraphQL at /graphql with the committed schema', async () => {
     const center = await createCenter(t);
     const response = await t.http

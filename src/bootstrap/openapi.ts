@@ -4,9 +4,85 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 type Operation = { responses: Record<string, unknown>; parameters?: unknown[] };
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
-const problemResponse = (description: string) => ({
+
+/**
+ * One example per error status, as the service sends it (types and titles from common/app-error.ts and the
+ * problem filter), so Swagger UI does not show the 400 validation example under every error.
+ */
+const PROBLEM_EXAMPLES: Record<string, object> = {
+  '400': {
+    type: '/problems/validation-error',
+    title: 'Invalid request',
+    status: 400,
+    detail: 'The request has invalid fields; see errors[].',
+    errors: [{ path: 'timezone', message: 'must be an IANA time zone such as Asia/Tokyo' }],
+  },
+  '401': {
+    type: '/problems/unauthorized',
+    title: 'Unauthorized',
+    status: 401,
+    detail: 'The API key is not valid or has been revoked.',
+  },
+  '404': {
+    type: '/problems/not-found',
+    title: 'Not found',
+    status: 404,
+    detail: 'No student stu-1 in this center.',
+  },
+  '409': {
+    type: '/problems/conflict',
+    title: 'Conflict',
+    status: 409,
+    detail: 'A request with this Idempotency-Key is still in progress; retry it later.',
+  },
+  '410': {
+    type: '/problems/erased',
+    title: 'Erased',
+    status: 410,
+    detail:
+      'This delivery was about a student who has since been erased; its content is gone and it cannot be redelivered.',
+  },
+  '413': {
+    type: 'about:blank',
+    title: 'Payload Too Large',
+    status: 413,
+    detail: 'The request body is too large.',
+  },
+  '415': {
+    type: '/problems/unsupported-media-type',
+    title: 'Unsupported media type',
+    status: 415,
+    detail: 'Request bodies must be JSON, sent with Content-Type: application/json.',
+  },
+  '422': {
+    type: '/problems/unprocessable',
+    title: 'Unprocessable request',
+    status: 422,
+    detail: 'advisorExternalId adv-9 does not name an advisor in this center.',
+  },
+  '429': {
+    type: '/problems/too-many-requests',
+    title: 'Too many requests',
+    status: 429,
+    detail: 'This center has used its REST budget for this minute; retry in 12 s.',
+  },
+  '503': {
+    type: '/problems/service-unavailable',
+    title: 'Service unavailable',
+    status: 503,
+    detail: 'The service cannot reach its database right now; retry in 5 s.',
+  },
+};
+
+type Response = { description?: string; content?: Record<string, unknown> };
+
+/** The problem+json body of an error response, with the example of its status. */
+const problemContent = (status: string) => ({
+  'application/problem+json': { schema: PROBLEM, example: PROBLEM_EXAMPLES[status] },
+});
+const problemResponse = (status: string, description: string): Response => ({
   description,
-  content: { 'application/problem+json': { schema: PROBLEM } },
+  content: problemContent(status),
 });
 
 /** Serves the OpenAPI document at /openapi.json (and .yaml) and Swagger UI at /docs. */
@@ -18,8 +94,15 @@ export function mountOpenApi(app: INestApplication): void {
         'Errors are RFC 9457 problem+json. Every POST accepts an `Idempotency-Key` header.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A center API key (cfk_…)' }, 'apiKey')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY' }, 'adminKey')
+    // Opaque keys, not JWTs (Nest's addBearerAuth would say bearerFormat JWT); only GraphQL takes JWTs.
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'A center API key (cfk_…)' },
+      'apiKey',
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'The ADMIN_API_KEY (adm_…)' },
+      'adminKey',
+    )
     .build();
   const document = withConventions(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, {
@@ -62,18 +145,30 @@ function withConventions(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/v1/')) continue;
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
-      const responses = operation.responses;
-      responses['400'] ??= problemResponse('Invalid input: errors[] lists each problem');
-      responses['401'] ??= problemResponse('Missing, wrong or revoked key');
-      if (path.includes('{')) responses['404'] ??= problemResponse("Not found in the caller's center");
-      if (method === 'put' || method === 'post') {
-        responses['415'] ??= problemResponse('A body that is not application/json');
+      const responses = operation.responses as Record<string, Response>;
+      const hasBody = method === 'put' || method === 'post';
+      responses['400'] ??= problemResponse('400', 'Invalid input: errors[] lists each problem');
+      responses['401'] ??= problemResponse('401', 'Missing, wrong or revoked key');
+      if (path.includes('{')) responses['404'] ??= problemResponse('404', "Not found in the caller's center");
+      if (method === 'post')
+        responses['409'] ??= problemResponse(
+          '409',
+          'A request with this Idempotency-Key is still in progress',
+        );
+      if (hasBody) {
+        responses['413'] ??= problemResponse('413', 'A body over 5 MB');
+        responses['415'] ??= problemResponse('415', 'A body that is not application/json');
         responses['422'] ??= problemResponse(
+          '422',
           'A referenced record does not exist, or an Idempotency-Key was reused',
         );
       }
-      responses['429'] ??= problemResponse("Over the center's requests per minute; see Retry-After");
-      responses['503'] ??= problemResponse('The database is unreachable; retry after Retry-After');
+      responses['429'] ??= problemResponse('429', "Over the center's requests per minute; see Retry-After");
+      responses['503'] ??= problemResponse('503', 'The database is unreachable; retry after Retry-After');
+      // Error responses a controller declared (410, a route's own 409) get the problem body and example too.
+      for (const [status, response] of Object.entries(responses)) {
+        if (PROBLEM_EXAMPLES[status] && !response.content) response.content = problemContent(status);
+      }
       if (method === 'post') {
         operation.parameters = [
           ...(operation.parameters ?? []),

@@ -1,6 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ListQuery } from '../common/pagination.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
 import { NotFoundError } from '../common/app-error.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -15,6 +22,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @ApiOperation({ summary: "Issue another API key for the caller's center (shown once)" })
   @HttpCode(201)
   @ApiCreatedResponse({
     type: IssuedApiKeyResponse,
@@ -25,6 +33,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List the center's active API keys (no secrets)" })
   @ApiOkResponse({
     type: ApiKeyListResponse,
     description:
@@ -35,8 +44,10 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: "Revoke one of the center's API keys (never its last one)" })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked; the key stops working at once.' })
+  @ApiConflictResponse({ description: "It is the center's last active key: issue another one first" })
   async revoke(
     @CurrentCenter() center: CenterContext,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('No such API key.') }))

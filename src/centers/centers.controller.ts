@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/route-access.js';
 import { CentersService } from './centers.service.js';
 import { CreateCenterDto, CreatedCenterResponse } from './centers.dto.js';
@@ -11,6 +11,7 @@ export class CentersController {
   constructor(private readonly centers: CentersService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a career center and its first API key (admin key)' })
   @HttpCode(201)
   @ApiCreatedResponse({
     type: CreatedCenterResponse,

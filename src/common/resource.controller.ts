@@ -16,6 +16,7 @@ import {
   ApiCreatedResponse,
   ApiExtraModels,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -80,6 +81,7 @@ export function ResourceController<
     constructor(@Inject(options.service) readonly service: ResourceService<TItem, TResource>) {}
 
     @Put(':externalId')
+    @ApiOperation({ summary: `Create or replace one of the center's ${options.tag} by externalId` })
     @ApiBody({ type: options.body })
     @ApiCreatedResponse({ type: options.resource, description: 'Created; the body is the stored resource' })
     @ApiOkResponse({
@@ -101,6 +103,7 @@ export function ResourceController<
     }
 
     @Get(':externalId')
+    @ApiOperation({ summary: `Get one of the center's ${options.tag} by externalId` })
     @ApiOkResponse({ type: options.resource })
     get(
       @CurrentCenter() center: CenterContext,
@@ -110,6 +113,7 @@ export function ResourceController<
     }
 
     @Get()
+    @ApiOperation({ summary: `List the center's ${options.tag}, a keyset page at a time` })
     @ApiOkResponse({
       type: options.page,
       description: 'Ordered by externalId; pass nextCursor as cursor for the next page',
@@ -119,6 +123,7 @@ export function ResourceController<
     }
 
     @Post('bulk')
+    @ApiOperation({ summary: `Create or replace up to 1000 ${options.tag} in one request` })
     @HttpCode(200)
     @ApiExtraModels(options.item)
     @ApiBody({

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { upsertStatusCode } from '../common/bulk.js';
@@ -16,6 +16,7 @@ export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Put(':externalId')
+  @ApiOperation({ summary: "Create or replace one of a company's contacts by externalId" })
   @ApiCreatedResponse({ type: ContactResource, description: 'Created' })
   @ApiOkResponse({ type: ContactResource, description: 'Changed or unchanged' })
   async put(
@@ -36,6 +37,7 @@ export class ContactsController {
   }
 
   @Get(':externalId')
+  @ApiOperation({ summary: "Get one of a company's contacts by externalId" })
   @ApiOkResponse({ type: ContactResource })
   get(
     @CurrentCenter() center: CenterContext,
@@ -46,6 +48,7 @@ export class ContactsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List a company's contacts, a keyset page at a time" })
   @ApiOkResponse({ type: ContactPage })
   list(
     @CurrentCenter() center: CenterContext,

@@ -1,5 +1,5 @@
 import { Delete, HttpCode, Param } from '@nestjs/common';
-import { ApiNoContentResponse } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation } from '@nestjs/swagger';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { ExternalIdPipe } from '../common/external-id.js';
@@ -19,6 +19,7 @@ export class StudentsController extends ResourceController({
   service: StudentsService,
 }) {
   @Delete(':externalId')
+  @ApiOperation({ summary: "Erase a student's personal data; their gaps close, reminders are cancelled" })
   @HttpCode(204)
   @ApiNoContentResponse({
     description:

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
 import { AdminOnly } from '../common/auth/route-access.js';
 import { NotFoundError } from '../common/app-error.js';
@@ -20,6 +20,7 @@ export class CenterRecomputeController {
   constructor(private readonly policies: PoliciesService) {}
 
   @Post(':centerId/recompute')
+  @ApiOperation({ summary: "Recompute a center's gaps and reminders from its policies (admin key)" })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RecomputeStatus, description: 'Requested; a worker runs it' })
   request(
@@ -30,6 +31,7 @@ export class CenterRecomputeController {
   }
 
   @Get(':centerId/recompute')
+  @ApiOperation({ summary: "Show a center's last recompute and its progress (admin key)" })
   @ApiOkResponse({ type: RecomputeStatus, description: "The center's last recompute and its progress" })
   async status(@Param('centerId', centerIdPipe()) centerId: string): Promise<RecomputeStatus> {
     const status = await this.policies.recomputeStatus(centerId);

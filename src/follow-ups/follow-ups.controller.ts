@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
@@ -33,6 +33,7 @@ export class FollowUpsController {
   ) {}
 
   @Get('students/:externalId/gaps')
+  @ApiOperation({ summary: "List a student's missing follow-ups (gaps)" })
   @AuditsStudentReads('rest:students.gaps', 'path')
   @ApiOkResponse({
     type: GapList,
@@ -46,6 +47,7 @@ export class FollowUpsController {
   }
 
   @Get('reminders')
+  @ApiOperation({ summary: "List the center's reminders by scheduled time" })
   @AuditsStudentReads('rest:reminders.read', 'response.studentExternalId')
   @ApiOkResponse({ type: ReminderPage, description: 'Reminders by scheduled time, with their items and why' })
   reminders(
@@ -56,12 +58,14 @@ export class FollowUpsController {
   }
 
   @Get('policies')
+  @ApiOperation({ summary: "List the center's follow-up policies and its last recompute" })
   @ApiOkResponse({ type: PolicyList })
   listPolicies(@CurrentCenter() center: CenterContext): Promise<PolicyList> {
     return this.policies.list(center.centerId);
   }
 
   @Put('policies/:kind')
+  @ApiOperation({ summary: 'Set the follow-up policy for one interaction kind' })
   @ApiCreatedResponse({ type: StoredPolicy, description: "The center's first policy of this kind, stored" })
   @ApiOkResponse({
     type: StoredPolicy,
@@ -79,6 +83,7 @@ export class FollowUpsController {
   }
 
   @Post('policies/:kind/preview')
+  @ApiOperation({ summary: 'Preview what setting a policy would change for open gaps, storing nothing' })
   @HttpCode(200)
   @ApiOkResponse({
     type: PolicyPreview,

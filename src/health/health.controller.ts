@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -22,6 +22,7 @@ export class HealthController {
 
   /** The process is up; says nothing about its dependencies (use it for liveness probes). */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -29,6 +30,7 @@ export class HealthController {
 
   /** The database and the queue answer (use it for readiness probes and load balancers). */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database and the queue answer' })
   @HealthCheck()
   @ApiOkResponse({ description: 'Database and queue reachable' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })

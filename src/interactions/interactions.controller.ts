@@ -1,5 +1,5 @@
 import { Body, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { ExternalIdPipe } from '../common/external-id.js';
@@ -26,6 +26,7 @@ export class InteractionsController extends ResourceController({
   service: InteractionsService,
 }) {
   @Delete(':externalId')
+  @ApiOperation({ summary: 'Delete an interaction with its follow-ups; its gaps close' })
   @HttpCode(204)
   @ApiNoContentResponse({
     description: 'Deleted with its follow-ups; its gaps close and its reminders are cancelled',
@@ -42,6 +43,7 @@ export class InteractionsController extends ResourceController({
    * PUT validates it. A POST, so an Idempotency-Key works as for any POST.
    */
   @Post('preview')
+  @ApiOperation({ summary: "Preview an interaction's gaps, reminders and draft, storing nothing" })
   @HttpCode(200)
   @ApiBody({ type: InteractionBulkItem })
   @ApiOkResponse({

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { NotFoundError } from '../common/app-error.js';
@@ -18,6 +18,7 @@ export class WebhookDeliveriesController {
   constructor(private readonly deliveries: WebhookDeliveriesService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List webhook deliveries, newest first' })
   @ApiOkResponse({
     type: DeliveryPage,
     description: 'Newest first, with every attempt (time, status code, latency, error)',
@@ -30,6 +31,7 @@ export class WebhookDeliveriesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get one webhook delivery and its attempts' })
   @ApiOkResponse({ type: DeliveryResource })
   get(
     @CurrentCenter() center: CenterContext,
@@ -39,9 +41,14 @@ export class WebhookDeliveriesController {
   }
 
   @Post(':id/redeliver')
+  @ApiOperation({ summary: 'Send a webhook delivery again' })
   @HttpCode(200)
   @ApiOkResponse({ type: DeliveryResource, description: 'Queued again with the same webhook-id' })
   @ApiGoneResponse({ description: 'Its student was erased: nothing is sent (/problems/erased)' })
+  @ApiConflictResponse({
+    description:
+      'Its endpoint is disabled (enable it first), or a request with this Idempotency-Key is still in progress',
+  })
   redeliver(
     @CurrentCenter() center: CenterContext,
     @Param('id', deliveryId()) id: string,

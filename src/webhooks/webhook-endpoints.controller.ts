@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ListQuery } from '../common/pagination.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { NoBody } from '../common/validation.js';
 import { CurrentCenter, type CenterContext } from '../common/auth/center-context.js';
 import { NotFoundError } from '../common/app-error.js';
@@ -23,6 +29,7 @@ export class WebhookEndpointsController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register a webhook endpoint (its signing secret is shown once)' })
   @HttpCode(201)
   @ApiCreatedResponse({
     type: CreatedWebhookEndpoint,
@@ -36,6 +43,7 @@ export class WebhookEndpointsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List the center's webhook endpoints" })
   @ApiOkResponse({
     type: WebhookEndpointList,
     description: 'Oldest first; pass nextCursor as cursor for the next page',
@@ -45,6 +53,7 @@ export class WebhookEndpointsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get one webhook endpoint' })
   @ApiOkResponse({ type: WebhookEndpointResource })
   get(
     @CurrentCenter() center: CenterContext,
@@ -54,6 +63,7 @@ export class WebhookEndpointsController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a webhook endpoint' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; nothing more is delivered to it' })
   async delete(@CurrentCenter() center: CenterContext, @Param('id', endpointId()) id: string): Promise<void> {
@@ -61,6 +71,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':id/enable')
+  @ApiOperation({ summary: 'Enable a disabled webhook endpoint again' })
   @HttpCode(200)
   @ApiOkResponse({
     type: WebhookEndpointResource,
@@ -76,6 +87,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiOperation({ summary: "Rotate a webhook endpoint's signing secret" })
   @HttpCode(200)
   @ApiOkResponse({
     type: CreatedWebhookEndpoint,
