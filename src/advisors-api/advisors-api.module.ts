@@ -1,4 +1,5 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -25,6 +26,21 @@ import { MissingFollowUpsRepository } from './queries/missing-follow-ups.reposit
 import { ScopeRepository } from './queries/scope.repository.js';
 import { createLoaders } from './queries/loaders.js';
 import { RESOLVERS } from './resolvers.js';
+
+/** Apollo Sandbox embedded at GET /graphql, without telemetry; it asks for the Authorization header first. */
+const explorer = () =>
+  ApolloServerPluginLandingPageLocalDefault({
+    embed: {
+      runTelemetry: false,
+      endpointIsEditable: false,
+      initialState: {
+        pollForSchemaUpdates: false, // each poll would be one more 401 in the log until a key is set
+        sharedHeaders: { Authorization: 'Bearer <advisor JWT or center API key>' },
+      },
+    },
+    includeCookies: false,
+    footer: false,
+  });
 
 /**
  * The advisors' GraphQL API at /graphql, code-first; `npm run schema:print` keeps schema.graphql in step.
@@ -54,6 +70,8 @@ export class AdvisorsApiModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
+            // Nest's GraphiQL stays off; browsers (Accept: text/html) asking GET /graphql get Apollo Sandbox
+            // instead, added below. Other GETs and all POSTs go through CSRF prevention as before.
             graphiql: false,
             introspection: !production,
             hideSchemaDetailsFromClientErrors: production, // no "Did you mean …?" field suggestions
@@ -66,6 +84,9 @@ export class AdvisorsApiModule {
               nulFreeVariables,
               ...HARDENING_PLUGINS,
               serviceUnavailableStatus,
+              // Not in production: introspection is off there, so the explorer would have no schema to show,
+              // and a production API need not serve a page that loads Apollo's scripts from their CDN.
+              ...(production ? [] : [explorer()]),
             ],
             validationRules: [...HARDENING_RULES, nulFreeStringLiterals, dateTimeLiteralsNamed],
             formatError: formatGraphqlError(new Logger('GraphQL')),
