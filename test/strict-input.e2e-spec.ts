@@ -58,18 +58,21 @@ describe('strict input (REST)', () => {
     });
   }
 
-  describe('__proto__, constructor and prototype are unknown fields like any other', () => {
-    it.each(['__proto__', 'constructor', 'prototype'])('refuses %s on PUT, naming it', async (key) => {
-      const body = `{"${key}":{"isAdmin":true},${studentJson().slice(1)}`;
-      const response = await t.http
-        .put('/v1/students/stu-proto')
-        .set(center.auth)
-        .set('Content-Type', 'application/json')
-        .send(body)
-        .expect(400);
-      expect((response.body as Problem).errors).toEqual([{ path: key, message: 'is not a known field' }]);
-      await t.http.get('/v1/students/stu-proto').set(center.auth).expect(404);
-    });
+  describe('__proto__, constructor, prototype and inherited names are unknown fields like any other', () => {
+    it.each(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'isPrototypeOf', 'toString'])(
+      'refuses %s on PUT, naming it',
+      async (key) => {
+        const body = `{"${key}":{"isAdmin":true},${studentJson().slice(1)}`;
+        const response = await t.http
+          .put('/v1/students/stu-proto')
+          .set(center.auth)
+          .set('Content-Type', 'application/json')
+          .send(body)
+          .expect(400);
+        expect((response.body as Problem).errors).toEqual([{ path: key, message: 'is not a known field' }]);
+        await t.http.get('/v1/students/stu-proto').set(center.auth).expect(404);
+      },
+    );
 
     it.each(['__proto__', 'constructor', 'prototype'])(
       'refuses %s inside a bulk item and deeper, naming it',

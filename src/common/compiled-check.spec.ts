@@ -25,10 +25,9 @@ describe.each(Object.entries(BULK_ITEM_CLASSES))('the compiled check of %s bulk 
         const fullyValid = !(full instanceof AppError);
         if (isObject(raw)) {
           const compiled = compiledCheck(itemClass)(raw, asItemOf(itemClass, raw));
-          // class-validator's whitelist looks fields up in a plain object, so a key naming a method of
-          // Object.prototype that takes arguments (`hasOwnProperty`, `isPrototypeOf`, …) passes as a field.
-          // The compiled check does not copy that: it refuses every such key, and the full path answers.
-          expect(compiled).toBe(namesAnObjectPrototypeMember(raw) ? false : fullyValid);
+          expect(compiled).toBe(fullyValid);
+          // Inherited names (`hasOwnProperty`, `toString`, …) are unknown fields on both paths.
+          if (namesAnObjectPrototypeMember(raw)) expect(fullyValid).toBe(false);
         }
         // What runBulk uses: the same item, or the same problem, byte for byte.
         const answer = validateItem(itemClass, raw);
@@ -40,7 +39,7 @@ describe.each(Object.entries(BULK_ITEM_CLASSES))('the compiled check of %s bulk 
       { numRuns: 3000 },
     );
     // Both answers must be common, or the property says little.
-    expect(accepted).toBeGreaterThan(150);
-    expect(refused).toBeGreaterThan(150);
+    expect(accepted).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(50);
   });
 });

@@ -84,9 +84,8 @@ function compile(itemClass: ClassConstructor<object>): ItemCheck | undefined {
     }
     plans.push(plan);
   }
-  // Stricter than class-validator's whitelist, which looks fields up in a plain object and so takes a key
-  // such as `hasOwnProperty` (a method of Object.prototype with parameters) for a field: such an item takes
-  // the full path, which answers as it always has.
+  // Any key that is not a field (inherited names such as `hasOwnProperty` included) sends the item down the
+  // full path, which names it.
   const known = new Set(plans.map((p) => p.name));
   const targetName = itemClass.name;
 

@@ -44,11 +44,15 @@ function stripPropertyName(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
-/** Keys no input field has, which Nest's pipe deletes before class-validator's whitelist could report them. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys no input field has: `__proto__`, `prototype` and every name an object inherits (`constructor`,
+ * `hasOwnProperty`, `toString`, …). Nest's pipe deletes some before class-validator's whitelist could report
+ * them, and the whitelist takes others (those of Object.prototype's methods that take arguments) for fields.
+ */
+const isPrototypeKey = (key: string) => key === '__proto__' || key === 'prototype' || key in Object.prototype;
 
 /**
- * Where `value` (parsed JSON or a query) has a key `__proto__`, `constructor` or `prototype`, at any depth
+ * Where `value` (parsed JSON or a query) has a prototype key (`__proto__`, `constructor`, …), at any depth
  * (`deep: false`: its own keys only). JSON.parse makes such keys own properties; the whitelist never sees
  * them, so they are reported here as the unknown fields they are. Iterative, like nulCharacterErrors.
  */
@@ -62,7 +66,7 @@ export function prototypeKeyErrors(value: unknown, path = '', deep = true): Fiel
     } else if (current !== null && typeof current === 'object') {
       for (const [key, item] of Object.entries(current)) {
         const itemPath = at ? `${at}.${key}` : key;
-        if (PROTOTYPE_KEYS.has(key)) errors.push({ path: itemPath, message: UNKNOWN_FIELD_MESSAGE });
+        if (isPrototypeKey(key)) errors.push({ path: itemPath, message: UNKNOWN_FIELD_MESSAGE });
         if (deep) pending.push([item, itemPath]);
       }
     }
