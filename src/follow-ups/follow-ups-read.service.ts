@@ -10,9 +10,6 @@ import type { GapResource, ReminderQuery, ReminderResource } from './read.dto.js
 import { reminderPageRows } from './reminders.repository.js';
 import { studentIdOf } from './student-facts.repository.js';
 
-// The advisor API's loaders select reminders with the same columns; they import them from here.
-export { REMINDER_COLUMNS } from './reminders.repository.js';
-
 /** What the portal reads back: a student's gaps (urgency at request time) and reminders with their why. */
 @Injectable()
 export class FollowUpsReadService {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { urgencyAt } from '../../follow-ups/domain/gaps.js';
-import { REMINDER_COLUMNS } from '../../follow-ups/follow-ups-read.service.js';
+import { REMINDER_COLUMNS } from '../../follow-ups/reminders.repository.js';
 import { caseloadCondition, type Viewer } from '../auth/viewer.js';
 import type { Advisor, Company, Contact, FollowUp, Interaction, Student } from '../models/directory.model.js';
 import type { Gap, Reminder, ResolvedGap } from '../models/gap.model.js';
