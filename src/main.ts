@@ -5,7 +5,7 @@ import { createApp } from './bootstrap/create-app.js';
 import { prepareRuntime } from './bootstrap/runtime.js';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
-import { StartupError } from './database/embedded-postgres.js';
+import { StartupError } from './common/startup-error.js';
 import { createRootLogger, logInfoThen } from './logging/logger.js';
 
 /** Longest we wait for running jobs and requests to finish on SIGTERM/SIGINT before exiting anyway. */

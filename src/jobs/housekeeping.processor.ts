@@ -5,8 +5,9 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { HOUSEKEEPING_JOBS, QUEUES } from './queue-names.js';
 import { HousekeepingService } from './housekeeping.service.js';
+import { STARTED_WHEN_QUEUES_ARE_READY } from './queue-readiness.js';
 
-@Processor(QUEUES.housekeeping)
+@Processor(QUEUES.housekeeping, { ...STARTED_WHEN_QUEUES_ARE_READY })
 export class HousekeepingProcessor extends WorkerHost {
   private readonly logger = new Logger(HousekeepingProcessor.name);
 

@@ -8,6 +8,7 @@ import { HousekeepingService } from './housekeeping.service.js';
 import { queueConnection } from './queue-connection.js';
 import { QueueErrorLogger } from './queue-error.logger.js';
 import { QueueMetrics } from './queue-metrics.js';
+import { QueueReadiness } from './queue-readiness.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { QUEUES } from './queue-names.js';
 
@@ -29,7 +30,14 @@ export class JobsModule {
         BullModule.forRoot({ connection: queueConnection(runtime), prefix: runtime.queueNamespace }),
         queues,
       ],
-      providers: [HousekeepingService, QueueErrorLogger, QueueMetrics, ReminderScheduler, ...workerProviders],
+      providers: [
+        HousekeepingService,
+        QueueErrorLogger,
+        QueueMetrics,
+        QueueReadiness,
+        ReminderScheduler,
+        ...workerProviders,
+      ],
       exports: [queues, ReminderScheduler],
     };
   }

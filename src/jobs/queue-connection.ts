@@ -3,7 +3,7 @@ import { redisOptions } from '../config/redis-options.js';
 import type { Runtime } from '../config/runtime.js';
 
 /** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables in, beside ours. */
-const DEFAULT_PG_SCHEMA = 'bullmq';
+export const DEFAULT_PG_SCHEMA = 'bullmq';
 
 /**
  * Connection options for every Queue and Worker. Without REDIS_URL, BullMQ's PostgreSQL backend becomes the

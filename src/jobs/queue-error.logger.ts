@@ -1,8 +1,6 @@
-import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
-import { QUEUES } from './queue-names.js';
+import { registeredQueues, runningWorkers } from './queue-instances.js';
 
 /** While the queue backend is unreachable BullMQ reports every reconnect attempt; say so at most this often. */
 const REPORT_EVERY_MS = 30_000;
@@ -23,18 +21,14 @@ export class QueueErrorLogger implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    for (const name of Object.values(QUEUES)) {
-      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+    for (const [name, queue] of registeredQueues(this.moduleRef)) {
       queue.on('error', (error: Error) => this.report(name, error));
     }
   }
 
-  /** Workers exist only once @nestjs/bullmq has started them, in its own onModuleInit. */
   onApplicationBootstrap(): void {
-    for (const { instance } of this.discovery.getProviders()) {
-      const worker =
-        instance instanceof WorkerHost ? (instance.worker as WorkerHost['worker'] | undefined) : undefined;
-      worker?.on('error', (error: Error) => this.report(`${worker.name} (worker)`, error));
+    for (const worker of runningWorkers(this.discovery)) {
+      worker.on('error', (error: Error) => this.report(`${worker.name} (worker)`, error));
     }
   }
 

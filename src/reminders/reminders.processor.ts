@@ -4,8 +4,9 @@ import { QUEUES, REMINDER_JOBS } from '../jobs/queue-names.js';
 import { DispatchService } from './dispatch.service.js';
 import { EscalationService } from './escalation.service.js';
 import { SweepService } from './sweep.service.js';
+import { STARTED_WHEN_QUEUES_ARE_READY } from '../jobs/queue-readiness.js';
 
-@Processor(QUEUES.reminders, { concurrency: 10 })
+@Processor(QUEUES.reminders, { ...STARTED_WHEN_QUEUES_ARE_READY, concurrency: 10 })
 export class RemindersProcessor extends WorkerHost {
   constructor(
     private readonly dispatcher: DispatchService,

@@ -70,3 +70,18 @@ export async function listeningPort(server: ServerProcess, timeoutMs = 60000): P
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * The server's exit code once it has exited, or an error after `timeoutMs` that shows what it printed last (a
+ * shutdown that hangs says where, instead of running into the test's own timeout).
+ */
+export async function exitCodeWithin(server: ServerProcess, timeoutMs = 60_000): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const tail = [...server.stdout, ...server.stderr].filter((line) => line.trim()).slice(-15);
+      reject(new Error(`server did not exit within ${timeoutMs} ms; it printed last:\n${tail.join('\n')}`));
+    }, timeoutMs);
+  });
+  return Promise.race([server.exited, deadline]).finally(() => clearTimeout(timer));
+}
