@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { DateTime } from 'luxon';
 import ts from 'typescript';
 import type { StudentFacts } from '../src/follow-ups/domain/facts.js';
 import { planStudent } from '../src/follow-ups/domain/plan.js';
@@ -108,8 +109,14 @@ function round(engine: Plan, reference: Plan, facts: StudentFacts[]): { engine: 
   return seconds;
 }
 
-/** The plans as plain data (DateTimes as ISO text), to check both implementations answer the same. */
-const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+/** The plans as plain data, instants as epoch ms (the reference's are DateTimes), to check both answer the same. */
+function plain(value: unknown): unknown {
+  if (DateTime.isDateTime(value)) return value.toMillis();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
 
 async function main(): Promise<void> {
   step(`bench:rules — ${STUDENTS} students × ${PER_STUDENT} interactions, ${ROUNDS} rounds, no database`);

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { isoUtc } from '../database/sql.js';
 import type { PlannedGap } from './domain/gaps.js';
+import { utcIso } from './domain/local-time.js';
 import type { GapResource } from './read.dto.js';
 
 /** A planned gap and the student it belongs to now (an interaction can move to another student). */
@@ -35,9 +36,9 @@ export async function upsertGaps(
       gaps.map((g) => g.gap.interactionId),
       gaps.map((g) => g.gap.purpose),
       gaps.map((g) => g.gap.sequence),
-      gaps.map((g) => g.gap.opensAt.toISO()),
-      gaps.map((g) => g.gap.idealBy.toISO()),
-      gaps.map((g) => g.gap.overdueAt.toISO()),
+      gaps.map((g) => utcIso(g.gap.opensAt)),
+      gaps.map((g) => utcIso(g.gap.idealBy)),
+      gaps.map((g) => utcIso(g.gap.overdueAt)),
       gaps.map((g) => g.gap.state),
       gaps.map((g) => g.gap.stateReason),
     ],

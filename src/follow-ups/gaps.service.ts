@@ -105,5 +105,5 @@ async function writeChanges(
   const written = changes.reminders.map((r) => r.reminder).filter((r) => writtenIds.has(r.id));
   await replaceReminderItems(manager, written);
   await cancelReminders(manager, centerId, changes.cancelledReminderIds, now);
-  return written.filter((r) => r.status === 'SCHEDULED').map((r) => ({ id: r.id, at: r.at.toJSDate() }));
+  return written.filter((r) => r.status === 'SCHEDULED').map((r) => ({ id: r.id, at: new Date(r.at) }));
 }

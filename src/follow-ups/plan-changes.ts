@@ -67,9 +67,9 @@ export function planChanges(
       const same =
         row &&
         row.studentId === studentId &&
-        row.opensAt.getTime() === gap.opensAt.toMillis() &&
-        row.idealBy.getTime() === gap.idealBy.toMillis() &&
-        row.overdueAt.getTime() === gap.overdueAt.toMillis() &&
+        row.opensAt.getTime() === gap.opensAt &&
+        row.idealBy.getTime() === gap.idealBy &&
+        row.overdueAt.getTime() === gap.overdueAt &&
         row.state === gap.state &&
         row.stateReason === gap.stateReason;
       if (!same) gaps.push({ studentId, gap });
@@ -82,7 +82,7 @@ export function planChanges(
         row &&
         row.studentId === studentId &&
         row.status === reminder.status &&
-        row.scheduledAt.getTime() === reminder.at.toMillis() &&
+        row.scheduledAt.getTime() === reminder.at &&
         // As stored: through JSON, so undefined fields drop out and key order does not matter.
         sameJson(JSON.parse(JSON.stringify(reminder.why)), row.why);
       if (!same) reminders.push({ studentId, reminder });

@@ -88,9 +88,7 @@ export class PolicyComparison {
     for (const gap of after.gaps) {
       const old = beforeGaps.get(gap.id);
       if (!old || !ofKind.has(gap.interactionId)) continue;
-      const delta =
-        gap.idealBy.toMillis() - old.idealBy.toMillis() ||
-        gap.overdueAt.toMillis() - old.overdueAt.toMillis();
+      const delta = gap.idealBy - old.idealBy || gap.overdueAt - old.overdueAt;
       const times = { before: gapTimes(old, before), after: gapTimes(gap, after) };
       const moved = delta !== 0 || times.before.nextReminderAt !== times.after.nextReminderAt;
       if (delta < 0) this.gaps.earlier++;
@@ -105,10 +103,9 @@ export class PolicyComparison {
     for (const reminder of after.reminders) {
       const old = beforeReminders.get(reminder.id);
       if (!old) this.reminders.added++;
-      else if (old.at.toMillis() !== reminder.at.toMillis() || old.status !== reminder.status)
-        this.reminders.moved++;
+      else if (old.at !== reminder.at || old.status !== reminder.status) this.reminders.moved++;
       else this.reminders.unchanged++;
-      if (!old || old.at.toMillis() !== reminder.at.toMillis()) affected = true;
+      if (!old || old.at !== reminder.at) affected = true;
     }
     for (const reminder of before.reminders) {
       if (afterIds.has(reminder.id)) continue;
@@ -125,8 +122,8 @@ function gapTimes(gap: PlannedGap, plan: StudentPlan): GapTimes {
     (r) => r.status === 'SCHEDULED' && r.items.some((i) => i.gapId === gap.id),
   );
   return {
-    idealBy: gap.idealBy.toJSDate().toISOString(),
-    overdueAt: gap.overdueAt.toJSDate().toISOString(),
-    nextReminderAt: next ? next.at.toJSDate().toISOString() : null,
+    idealBy: new Date(gap.idealBy).toISOString(),
+    overdueAt: new Date(gap.overdueAt).toISOString(),
+    nextReminderAt: next ? new Date(next.at).toISOString() : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { PlannedReminder } from './domain/schedule.js';
+import { utcIso } from './domain/local-time.js';
 import type { ReminderQuery, ReminderResource } from './read.dto.js';
 
 /**
@@ -42,7 +43,7 @@ export async function upsertReminders(
       centerId,
       reminders.map((r) => r.reminder.id),
       reminders.map((r) => r.studentId),
-      reminders.map((r) => r.reminder.at.toISO()),
+      reminders.map((r) => utcIso(r.reminder.at)),
       reminders.map((r) => r.reminder.status),
       reminders.map((r) => JSON.stringify(r.reminder.why)),
     ],

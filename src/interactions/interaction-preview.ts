@@ -128,12 +128,12 @@ export function interactionPreview(context: PreviewContext): InteractionPreview 
   const gapsOfPreview = new Set(ownGaps.map((gap) => gap.id));
   return {
     gaps: ownGaps.map((gap) => {
-      const times = { idealBy: gap.idealBy.toJSDate(), overdueAt: gap.overdueAt.toJSDate() };
+      const times = { idealBy: new Date(gap.idealBy), overdueAt: new Date(gap.overdueAt) };
       return {
         purpose: gap.purpose,
         sequence: gap.sequence,
         state: gap.state,
-        opensAt: gap.opensAt.toJSDate().toISOString(),
+        opensAt: new Date(gap.opensAt).toISOString(),
         idealBy: times.idealBy.toISOString(),
         overdueAt: times.overdueAt.toISOString(),
         urgency: gap.state === 'OPEN' ? urgencyAt(times, now) : null,
@@ -144,7 +144,7 @@ export function interactionPreview(context: PreviewContext): InteractionPreview 
       const why = JSON.parse(JSON.stringify(reminder.why)) as { items: { gapId: string | null }[] };
       for (const whyItem of why.items) if (gapsOfPreview.has(whyItem.gapId!) && !stored) whyItem.gapId = null;
       return {
-        at: reminder.at.toJSDate().toISOString(),
+        at: new Date(reminder.at).toISOString(),
         status: reminder.status,
         items: reminder.items.map((i) => ({
           gapId: gapId(i.gapId, i.interactionId),

@@ -12,38 +12,30 @@ export type GapUrgency = 'DUE' | 'LATE' | 'OVERDUE';
 /** One nudge the rules want for a gap, before quiet hours and spacing. */
 export interface NudgeWish {
   number: number;
-  dueAt: DateTime;
+  dueAt: number;
   rule: string;
-  anchor: DateTime;
+  anchor: number;
 }
 
+/**
+ * A gap as the rules compute it. Every instant is in epoch milliseconds (UTC): the rules' hot path builds no date
+ * objects, and callers convert at their edge (`utcIso` for SQL and JSON).
+ */
 export interface PlannedGap {
   id: string;
   interactionId: string;
   purpose: GapPurpose;
   /** 1 for thank-yous; 1 or 2 for check-ins. */
   sequence: number;
-  opensAt: DateTime;
-  idealBy: DateTime;
-  overdueAt: DateTime;
+  opensAt: number;
+  idealBy: number;
+  overdueAt: number;
   /** No nudge for this gap after this instant (late data, SPEC rule 6). */
-  staleAfter: DateTime;
+  staleAfter: number;
   state: GapState;
   /** Why the gap is not OPEN, for people reading it. */
   stateReason: string | null;
   nudges: NudgeWish[];
-}
-
-/** A PlannedGap as the rules compute it: every instant in epoch milliseconds (DateTimes are built once, at the end). */
-export interface DerivedGap extends Omit<
-  PlannedGap,
-  'opensAt' | 'idealBy' | 'overdueAt' | 'staleAfter' | 'nudges'
-> {
-  opensAt: number;
-  idealBy: number;
-  overdueAt: number;
-  staleAfter: number;
-  nudges: { number: number; dueAt: number; rule: string; anchor: number }[];
 }
 
 const DAY = 86_400_000;
@@ -57,14 +49,14 @@ const CHECK_IN_MS = {
 };
 
 /** The gaps SPEC section 3 derives from one student's interactions and follow-ups, at `now` (epoch ms). */
-export function deriveGaps(facts: StudentFacts, policy: Policy, now: number): DerivedGap[] {
+export function deriveGaps(facts: StudentFacts, policy: Policy, now: number): PlannedGap[] {
   const followUpsOf = new Map<string, FollowUpFacts[]>();
   for (const followUp of facts.followUps) {
     const list = followUpsOf.get(followUp.interactionId);
     if (list) list.push(followUp);
     else followUpsOf.set(followUp.interactionId, [followUp]);
   }
-  const gaps: DerivedGap[] = [];
+  const gaps: PlannedGap[] = [];
   for (const interaction of facts.interactions) {
     const followUps = followUpsOf.get(interaction.id) ?? NONE;
     if (followUps.length > 1) followUps.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
@@ -76,7 +68,7 @@ export function deriveGaps(facts: StudentFacts, policy: Policy, now: number): De
   return gaps;
 }
 
-function dismissedOr(gap: DerivedGap, facts: StudentFacts): DerivedGap {
+function dismissedOr(gap: PlannedGap, facts: StudentFacts): PlannedGap {
   if (facts.dismissedGaps.size === 0) return gap;
   const reason = facts.dismissedGaps.get(gap.id);
   return reason !== undefined && gap.state === 'OPEN'
@@ -105,7 +97,7 @@ function thankYouGap(
   interaction: InteractionFacts,
   policy: Policy,
   followUps: FollowUpFacts[],
-): DerivedGap | undefined {
+): PlannedGap | undefined {
   const windows = policy[interaction.kind].thankYou;
   if (!windows) return undefined;
   const end = endOf(interaction);
@@ -150,11 +142,11 @@ function checkInGaps(
   followUps: FollowUpFacts[],
   facts: StudentFacts,
   now: number,
-): DerivedGap[] {
+): PlannedGap[] {
   if (!policy[interaction.kind].checkIns) return [];
   const decided = interaction.outcome !== 'PENDING';
   const checkIns = followUps.filter((f) => f.purpose === 'CHECK_IN');
-  const gaps: DerivedGap[] = [];
+  const gaps: PlannedGap[] = [];
   let opensAt = interaction.resultExpectedBy
     ? dayAfterPromise(interaction.resultExpectedBy, facts.timezone, now)
     : endOf(interaction) + CHECK_IN_MS.afterEndWithoutPromise;

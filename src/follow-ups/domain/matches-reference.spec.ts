@@ -4,18 +4,19 @@ import { planStudent } from './plan.js';
 import { caseArb, transitionsOf, ZONES, type Case } from './reference/arbitraries.js';
 import { planStudent as referencePlanStudent } from './reference/plan.oracle.js';
 
-/** A DateTime is compared by instant and zone (its private caches are not part of the answer). */
-const asText = (dt: DateTime, readable: boolean) =>
-  readable
-    ? `${dt.toISO()} [${dt.zone.type} ${dt.zoneName}]`
-    : `${dt.toMillis()} [${dt.zone.type} ${dt.zoneName}]`;
+/** Where a plan holds an instant: epoch milliseconds in the engine's answer, a DateTime in the reference's. */
+const INSTANTS = new Set(['opensAt', 'idealBy', 'overdueAt', 'staleAfter', 'dueAt', 'anchor', 'at']);
 
-/** The plan as plain data: cheap to compare (millis) on every run, readable (ISO) for the failure's diff. */
-function comparable(value: unknown, readable = false): unknown {
-  if (DateTime.isDateTime(value)) return asText(value, readable);
+/**
+ * The plan as plain data, every instant as epoch milliseconds (callers store and show only the instant):
+ * cheap to compare on every run; `readable` gives instants as ISO text for a failure's diff.
+ */
+function comparable(value: unknown, readable = false, key = ''): unknown {
+  if (DateTime.isDateTime(value)) return comparable(value.toMillis(), readable, key);
+  if (typeof value === 'number' && INSTANTS.has(key)) return readable ? new Date(value).toISOString() : value;
   if (Array.isArray(value)) return value.map((v) => comparable(v, readable));
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v, readable)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v, readable, k)]));
   return value;
 }
 

@@ -1,6 +1,5 @@
-import type { DateTime } from 'luxon';
 import type { StudentFacts } from './facts.js';
-import type { DerivedGap, PlannedGap } from './gaps.js';
+import type { PlannedGap } from './gaps.js';
 import { utcIso } from './local-time.js';
 import { MIN_REMINDER_SPACING } from './policy.js';
 import { describeShift, placeInDeliveryWindow, type Placement, type QuietHoursShift } from './quiet-hours.js';
@@ -28,19 +27,15 @@ export interface ReminderWhy {
 
 export interface PlannedReminder {
   id: string;
-  at: DateTime;
+  /** Epoch milliseconds (UTC). */
+  at: number;
   status: 'SCHEDULED' | 'SUPPRESSED';
   items: ReminderItem[];
   why: ReminderWhy;
 }
 
-/** A PlannedReminder as the rules compute it, `at` in epoch milliseconds. */
-export interface ScheduledReminder extends Omit<PlannedReminder, 'at'> {
-  at: number;
-}
-
 interface Candidate {
-  gap: DerivedGap;
+  gap: PlannedGap;
   number: number;
   rule: string;
   anchor: number;
@@ -57,7 +52,7 @@ interface Candidate {
  * coalesces what falls within 4 hours into one reminder and keeps 4 hours after the last one sent, and drops
  * any nudge that would land after its gap's staleness limit. Instants are epoch milliseconds.
  */
-export function planReminders(facts: StudentFacts, gaps: DerivedGap[], now: number): ScheduledReminder[] {
+export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: number): PlannedReminder[] {
   const candidates: Candidate[] = [];
   for (const gap of gaps) {
     if (gap.state !== 'OPEN') continue;
@@ -89,8 +84,8 @@ export function planReminders(facts: StudentFacts, gaps: DerivedGap[], now: numb
 }
 
 /** SPEC rule 5: one reminder per 4 hours; what falls within 4 hours of a reminder rides along with it. */
-function coalesce(facts: StudentFacts, candidates: Candidate[], now: number): ScheduledReminder[] {
-  const reminders: ScheduledReminder[] = [];
+function coalesce(facts: StudentFacts, candidates: Candidate[], now: number): PlannedReminder[] {
+  const reminders: PlannedReminder[] = [];
   let notBefore: number | null = facts.lastRemindedAt ? facts.lastRemindedAt.getTime() + SPACING_MS : null;
   let current: {
     at: number;
@@ -152,7 +147,7 @@ function toReminder(
   at: number,
   placement: Placement,
   spacing: ReminderWhy['spacing'],
-): ScheduledReminder {
+): PlannedReminder {
   const first = members[0];
   return {
     id: stableId(`reminder:${facts.studentId}:${first.gap.id}#${first.number}`),
