@@ -109,7 +109,7 @@ export class PageInfo {
 export class StudentGapConnection {
   @Field(() => Int, {
     description:
-      "Students matching the filter in the first page's snapshot: exact when totalCountIsExact, else counting stopped at this many (1,000) and there are more.",
+      "Students matching the filter in the first page's snapshot, counted from at most 2,000 matching open gaps: exact when totalCountIsExact, else a lower bound (show it as '1,234+').",
   })
   totalCount!: number;
   @Field(() => Boolean, {
