@@ -99,6 +99,7 @@ describe('reminder dispatch to a real webhook receiver', () => {
     const event = new Webhook(secret).verify(request.body, request.headers) as Record<string, unknown>;
     const due = await reminder();
     expect(request.headers['webhook-id']).toBe(`msg_${due.id}`);
+    expect(request.headers['user-agent']).toBe('career-followup-service-webhooks/1');
     expect(event).toEqual({
       type: 'followup.reminder',
       timestamp: expect.any(String),

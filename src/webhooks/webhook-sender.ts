@@ -9,6 +9,9 @@ export interface SendResult {
   latencyMs: number;
 }
 
+/** Names the sender in receivers' logs and firewalls; the major version of the webhook contract follows the slash. */
+export const WEBHOOK_USER_AGENT = 'career-followup-service-webhooks/1';
+
 /** The longest one request can take, exported so a claim can be checked to outlast a send. */
 export const TIMEOUT_MS = 15_000;
 
@@ -35,6 +38,7 @@ export function postWebhook(
         agent,
         headers: {
           'content-type': 'application/json',
+          'user-agent': WEBHOOK_USER_AGENT,
           'content-length': Buffer.byteLength(body),
           ...headers,
         },
