@@ -506,14 +506,16 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
             reminders { id status why { timezone items { gapId rule anchor dueAt } spacing { decision detail } } } }
           gaps { id urgency interaction { externalId kind company { name } } } } } }`,
       ).join(' ')} }`;
-      for (const [query, limit] of [
-        [deep, /depth/i],
-        [aliases, /alias/i],
-        [heavy, /cost/i],
+      // Each limit answers with its own code, so a client can tell "ask for less" from a wrong query.
+      for (const [query, limit, code] of [
+        [deep, /depth/i, 'QUERY_TOO_DEEP'],
+        [aliases, /alias/i, 'TOO_MANY_ALIASES'],
+        [heavy, /cost/i, 'QUERY_TOO_COSTLY'],
       ] as const) {
         const response = await graphql(t, advisor, query);
         expect(response.status).toBe(400);
-        expect(response.errors?.some((e) => limit.test(e.message))).toBe(true);
+        const refusal = response.errors?.find((e) => limit.test(e.message));
+        expect(refusal?.extensions).toEqual({ code });
       }
       const batched = await t.http
         .post('/graphql')

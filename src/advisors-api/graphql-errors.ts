@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from '../common/app-error.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../common/connection-errors.js';
+import { LIMIT_CODES } from './graphql-hardening.js';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -99,6 +100,7 @@ const DELIBERATE = new Set<string>([
   'CONFLICT',
   'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
+  ...Object.values(LIMIT_CODES),
 ]);
 
 /**
@@ -128,6 +130,9 @@ export function formatGraphqlError(logger: { error(details: object, message: str
       const extensions = { ...formatted.extensions };
       delete extensions.http; // transport detail, already applied to the response
       delete extensions.stacktrace;
+      // A query limit's own code (graphql-hardening.ts), which Apollo's validation step replaced.
+      if (typeof extensions.limitCode === 'string') extensions.code = extensions.limitCode;
+      delete extensions.limitCode;
       return { ...formatted, extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected GraphQL error');

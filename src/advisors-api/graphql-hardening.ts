@@ -24,28 +24,44 @@ export const MAX_COST = 10_000;
 /** Evaluating the cost stops (and refuses) past this many selections, e.g. a fragment spread many times over. */
 const MAX_COST_NODES = 20_000;
 
-/** A limit refused before execution: HTTP 400, GRAPHQL_VALIDATION_FAILED, like graphql-js's own rules. */
-function refused(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } },
-  });
+/**
+ * Each limit has its own `extensions.code`, so a client can tell "ask for less" from a query it got wrong
+ * (GRAPHQL_VALIDATION_FAILED). All are HTTP 400, refused before execution.
+ */
+export const LIMIT_CODES = {
+  depth: 'QUERY_TOO_DEEP',
+  aliases: 'TOO_MANY_ALIASES',
+  directives: 'TOO_MANY_DIRECTIVES',
+  tokens: 'QUERY_TOO_LONG',
+  cost: 'QUERY_TOO_COSTLY',
+} as const;
+export type LimitCode = (typeof LIMIT_CODES)[keyof typeof LIMIT_CODES];
+
+function refused(code: LimitCode, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 }
 
 /**
  * graphql-armor's rules throw by default (fine under envelop, a 500 under Apollo): report instead, so the
- * request is refused before execution with GRAPHQL_VALIDATION_FAILED (HTTP 400).
+ * request is refused before execution (HTTP 400). Apollo gives every validation error the code
+ * GRAPHQL_VALIDATION_FAILED; `limitCode` carries the limit's own, which formatGraphqlError puts back.
  */
-const report = {
+const report = (code: LimitCode) => ({
   propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-};
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message, { nodes: error.nodes, extensions: { limitCode: code } }),
+      ),
+  ],
+});
 
 export const HARDENING_RULES = [
   // Depth counts fields only: a fragment spread adds none (each spread counted as a level would refuse
   // ordinary fragment use and still let a long chain through its memo).
-  maxDepthRule({ n: MAX_DEPTH, flattenFragments: true, ...report }),
-  maxAliasesRule({ n: MAX_ALIASES, ...report }),
-  maxDirectivesRule({ n: MAX_DIRECTIVES, ...report }),
+  maxDepthRule({ n: MAX_DEPTH, flattenFragments: true, ...report(LIMIT_CODES.depth) }),
+  maxAliasesRule({ n: MAX_ALIASES, ...report(LIMIT_CODES.aliases) }),
+  maxDirectivesRule({ n: MAX_DIRECTIVES, ...report(LIMIT_CODES.directives) }),
 ];
 
 /**
@@ -61,7 +77,7 @@ export function refuseOverTokenLimit(req: Request): void {
     new MaxTokensParserWLexer(query, { n: MAX_TOKENS }).parseDocument();
   } catch (error) {
     if (error instanceof GraphQLError && /Token limit/.test(error.message))
-      throw refused(`The query has more than ${MAX_TOKENS} tokens.`);
+      throw refused(LIMIT_CODES.tokens, `The query has more than ${MAX_TOKENS} tokens.`);
     // Any other syntax error: Apollo's own parse reports it (GRAPHQL_PARSE_FAILED).
   }
 }
@@ -90,7 +106,10 @@ const costLimit: ApolloServerPlugin = {
           if (!(error instanceof GraphQLError)) throw error;
           if (/maximum allowed number of nodes/.test(error.message))
             return Promise.reject(
-              refused(`The query is too large to evaluate (over ${MAX_COST_NODES} selections).`),
+              refused(
+                LIMIT_CODES.cost,
+                `The query is too large to evaluate (over ${MAX_COST_NODES} selections).`,
+              ),
             );
           // Variables that do not fit their types, refused as execution would refuse them.
           return Promise.reject(
@@ -100,7 +119,9 @@ const costLimit: ApolloServerPlugin = {
           );
         }
         if (cost > MAX_COST)
-          return Promise.reject(refused(`The query's cost ${cost} exceeds the maximum cost of ${MAX_COST}.`));
+          return Promise.reject(
+            refused(LIMIT_CODES.cost, `The query's cost ${cost} exceeds the maximum cost of ${MAX_COST}.`),
+          );
         return Promise.resolve();
       },
     }),
