@@ -5,17 +5,12 @@
  * The oracle is not part of the build: it is transpiled from its test-only sources into a temporary directory.
  * No database. The last line of output is one JSON object with every figure.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { DateTime } from 'luxon';
-import ts from 'typescript';
 import type { StudentFacts } from '../src/follow-ups/domain/facts.js';
 import { planStudent } from '../src/follow-ups/domain/plan.js';
-import { DEFAULT_POLICY, INTERACTION_KINDS, type Policy } from '../src/follow-ups/domain/policy.js';
+import { DEFAULT_POLICY, INTERACTION_KINDS } from '../src/follow-ups/domain/policy.js';
 import { step } from './progress.js';
+import { loadReference, plain, round } from './reference-rules.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 20_000);
 const PER_STUDENT = 10;
@@ -24,8 +19,6 @@ const NOW = new Date('2026-11-26T03:00:00Z');
 const HOUR = 3_600_000;
 const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Berlin'];
 const TARGET_SPEEDUP = 5;
-
-type Plan = (facts: StudentFacts, policy: Policy, now: Date) => unknown;
 
 /** A uuid-shaped id from a counter, so keys hashed into stable ids are as long as real ones. */
 const uuid = (n: number, salt: number) =>
@@ -67,57 +60,6 @@ function seed(): StudentFacts[] {
   });
 }
 
-/** Transpiles the test-only reference (src/follow-ups/domain/reference/*.oracle.ts) and imports its planStudent. */
-async function loadReference(): Promise<{ plan: Plan; dispose: () => Promise<void> }> {
-  const sources = fileURLToPath(new URL('../../src/follow-ups/domain/reference/', import.meta.url));
-  const out = await mkdtemp(join(tmpdir(), 'rules-reference-'));
-  const luxon = import.meta.resolve('luxon');
-  await writeFile(join(out, 'package.json'), '{ "type": "module" }');
-  for (const file of (await readdir(sources)).filter((f) => f.endsWith('.oracle.ts'))) {
-    const { outputText } = ts.transpileModule(await readFile(join(sources, file), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-      fileName: file,
-    });
-    await writeFile(
-      join(out, file.replace(/\.ts$/, '.js')),
-      outputText.replaceAll("from 'luxon'", `from '${luxon}'`),
-    );
-  }
-  const module = (await import(join(out, 'plan.oracle.js'))) as { planStudent: Plan };
-  return { plan: module.planStudent, dispose: () => rm(out, { recursive: true, force: true }) };
-}
-
-const BLOCK = 250;
-
-/**
- * One round over every student, the two implementations taking turns block by block (250 students each, the
- * order swapped every block), so load from other processes on a shared machine falls on both alike.
- */
-function round(engine: Plan, reference: Plan, facts: StudentFacts[]): { engine: number; reference: number } {
-  const seconds = { engine: 0, reference: 0 };
-  for (let from = 0; from < facts.length; from += BLOCK) {
-    const block = facts.slice(from, from + BLOCK);
-    const turns =
-      (from / BLOCK) % 2 === 0 ? (['reference', 'engine'] as const) : (['engine', 'reference'] as const);
-    for (const which of turns) {
-      const plan = which === 'engine' ? engine : reference;
-      const started = performance.now();
-      for (const studentFacts of block) plan(studentFacts, DEFAULT_POLICY, NOW);
-      seconds[which] += (performance.now() - started) / 1000;
-    }
-  }
-  return seconds;
-}
-
-/** The plans as plain data, instants as epoch ms (the reference's are DateTimes), to check both answer the same. */
-function plain(value: unknown): unknown {
-  if (DateTime.isDateTime(value)) return value.toMillis();
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
-
 async function main(): Promise<void> {
   step(`bench:rules — ${STUDENTS} students × ${PER_STUDENT} interactions, ${ROUNDS} rounds, no database`);
   const facts = seed();
@@ -141,7 +83,7 @@ async function main(): Promise<void> {
 
     const rounds: { engine: number; reference: number }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.push(round(planStudent, reference.plan, facts));
+      rounds.push(round(planStudent, reference.plan, facts, DEFAULT_POLICY, NOW));
       const { engine, reference: ref } = rounds[i];
       step(
         `round ${i + 1}: reference ${Math.round(STUDENTS / ref)}/s, engine ${Math.round(STUDENTS / engine)}/s`,
