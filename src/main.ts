@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { StartupError } from './common/startup-error.js';
 import { createRootLogger, logInfoThen } from './logging/logger.js';
+import { markStopping } from './logging/shutdown-state.js';
 
 /** Longest we wait for running jobs and requests to finish on SIGTERM/SIGINT before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals | 'disconnect') => {
     if (stopping) return;
     stopping = true;
+    markStopping();
     logger.info({ signal }, 'shutting down: no new requests, waiting for running jobs');
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');

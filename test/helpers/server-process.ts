@@ -12,7 +12,7 @@ export interface ServerProcess {
 }
 
 /**
- * Runs a built entry point (`npm test` builds first) as a real child process, with the parent's environment
+ * Runs a built entry point (`npm test` builds first), or an npm command given as `npm …`, as a real child process, with the parent's environment
  * minus the service's variables, plus `env`. `ownProcessGroup` makes it lead a process group of its own, as a
  * terminal's foreground job is, so a signal can go to it and everything it started at once. `mergeStderr` sends
  * stderr into stdout, one stream in write order as a terminal shows it (`stderr` stays empty).
@@ -34,7 +34,9 @@ export function spawnBuilt(
   ]) {
     delete base[name];
   }
-  const command = [process.execPath, path.join(ROOT, 'dist', entry), ...args];
+  const command = entry.startsWith('npm ')
+    ? [...entry.split(' '), ...args]
+    : [process.execPath, path.join(ROOT, 'dist', entry), ...args];
   // `exec` keeps the pid the server's own; `2>&1` makes both streams share one pipe, so their order is kept.
   const [file, ...argv] = mergeStderr ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', ...command] : command;
   const child = spawn(file, argv, {
