@@ -296,6 +296,26 @@ describe('GraphQL cursor arguments are checked completely (property-based)', () 
     );
   }, 300_000); // a few hundred requests: minutes on a loaded machine
 
+  it('takes a cursor only as it was handed out: not re-encoded as standard base64, nor with junk inserted', async () => {
+    const [cursor] = issued.studentsMissingFollowUps;
+    const json = Buffer.from(cursor, 'base64url').toString('utf8');
+    const variants = [
+      Buffer.from(json, 'utf8').toString('base64'), // standard alphabet, with padding
+      `${cursor.slice(0, 5)}!*${cursor.slice(5)}`, // characters the decoder would skip
+      `${cursor}==`,
+    ].filter((variant) => variant !== cursor);
+    expect(variants.length).toBeGreaterThanOrEqual(2);
+    for (const after of variants) {
+      const response = await graphql(t, tokens.director, CURSOR_QUERIES.studentsMissingFollowUps, {
+        first: 2,
+        after,
+      });
+      expect(response.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([
+        ['BAD_USER_INPUT', 'after'],
+      ]);
+    }
+  });
+
   it('never answers 5xx for cursors it handed out with one part changed, truncated or padded', async () => {
     const decoded = (cursor: string) =>
       JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];

@@ -28,7 +28,11 @@ export function encodePageCursor(cursor: PageCursor): string {
 /** Checked before anything reaches SQL: a forged or foreign cursor is BAD_USER_INPUT, never a 500. */
 export function decodePageCursor(after: string): PageCursor {
   try {
-    const parts: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    // Only the exact text encodePageCursor writes: Node's decoder skips characters that are not base64 and
+    // takes standard base64 and padding too, so a cursor with junk in it would otherwise be read as valid.
+    const json = Buffer.from(after, 'base64url').toString('utf8');
+    if (Buffer.from(json, 'utf8').toString('base64url') !== after) throw new Error('not canonical');
+    const parts: unknown = JSON.parse(json);
     if (Array.isArray(parts) && parts.length === 4) {
       const [asOf, urgencyAt, sortKey, studentId] = parts as unknown[];
       if ([asOf, urgencyAt, sortKey].every(isInstant) && isUuid(studentId)) {
