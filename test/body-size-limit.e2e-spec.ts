@@ -36,7 +36,10 @@ interface Answer {
 function expectTooLarge(response: Answer): void {
   expect(response.status).toBe(413);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status: 413, detail: expect.stringMatching(/too large/i) });
+  expect(response.body).toMatchObject({
+    status: 413,
+    detail: 'The request body is too large (at most 5 MB).',
+  });
 }
 
 describe('request bodies over 5 MB are 413 problem+json and store nothing', () => {

@@ -115,7 +115,8 @@ function httpStatusOf(exception: unknown): number | undefined {
 function clientDetail(exception: unknown, status: number): string {
   const type = (exception as { type?: unknown }).type;
   if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
-  if (type === 'entity.too.large') return 'The request body is too large.';
+  // Nest hands body-parser's 413 over as its own exception, without `type`: the status says it.
+  if (type === 'entity.too.large' || status === 413) return 'The request body is too large (at most 5 MB).';
   if (type === 'encoding.unsupported' || type === 'charset.unsupported')
     return 'The request body encoding is not supported.';
   if (exception instanceof HttpException) {
