@@ -17,7 +17,7 @@ import { RestRateLimitInterceptor } from './common/rate-limit/rest-rate-limit.in
 import { createValidationPipe } from './common/validation.js';
 import { RUNTIME, type Runtime } from './config/runtime.js';
 import { dataSourceOptions } from './database/data-source.js';
-import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
+import { FollowUpsApiModule, FollowUpsWorkerModule } from './follow-ups/follow-ups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { httpLoggingOptions } from './logging/logger.js';
@@ -83,7 +83,8 @@ export class AppModule {
         JobsModule.forRoot(runtime),
         MetricsModule,
         HealthModule,
-        FollowUpsModule.forRoot({ servesApi, runsWorkers }),
+        ...(servesApi ? [FollowUpsApiModule] : []),
+        ...(runsWorkers ? [FollowUpsWorkerModule] : []),
         webhooks,
         RemindersModule.forRoot({ runsWorkers, webhooks }),
         ...(servesApi

@@ -1,4 +1,5 @@
 import type { StudentPlan } from './domain/plan.js';
+import type { GapState, ReminderStatus } from './domain/vocabulary.js';
 import type { StudentGap } from './gaps.repository.js';
 import type { StudentReminder } from './reminders.repository.js';
 
@@ -9,7 +10,7 @@ export interface StoredGap {
   opensAt: Date;
   idealBy: Date;
   overdueAt: Date;
-  state: string;
+  state: GapState;
   stateReason: string | null;
 }
 
@@ -17,7 +18,7 @@ export interface StoredGap {
 export interface StoredReminder {
   id: string;
   studentId: string;
-  status: string;
+  status: ReminderStatus;
   scheduledAt: Date;
   /** Claimed by the dispatcher: never rewritten or cancelled by a recompute. */
   dispatched: boolean;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { DEFAULT_POLICY, INTERACTION_KINDS, type InteractionKind, type Policy } from './domain/policy.js';
+import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
+import { INTERACTION_KINDS, type InteractionKind } from './domain/vocabulary.js';
 
 /** The center's policy: the SPEC defaults, overridden per kind by center_policies rows. */
 export async function loadPolicy(manager: EntityManager, centerId: string): Promise<Policy> {

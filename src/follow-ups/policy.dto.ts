@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
-import { INTERACTION_KINDS, parseDuration } from './domain/policy.js';
+import { parseDuration } from './domain/policy.js';
+import { INTERACTION_KINDS, type InteractionKind } from './domain/vocabulary.js';
 
-function IsIsoDuration(options?: ValidationOptions): PropertyDecorator {
+export function IsIsoDuration(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isIsoDuration',
@@ -41,7 +42,7 @@ export class PolicyBody {
 }
 
 export class PolicyResource {
-  @ApiProperty({ enum: INTERACTION_KINDS }) kind!: string;
+  @ApiProperty({ enum: INTERACTION_KINDS }) kind!: InteractionKind;
   @ApiProperty({ type: String, nullable: true, example: 'PT2H' }) firstNudgeAfter!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'PT24H' }) idealWithin!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'PT48H' }) overdueAfter!: string | null;

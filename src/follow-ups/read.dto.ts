@@ -2,8 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsExternalId } from '../common/external-id.js';
 import { ListQuery } from '../common/pagination.js';
-
-export const REMINDER_STATUSES = ['SCHEDULED', 'SENT', 'CANCELLED', 'SUPPRESSED', 'FAILED'] as const;
+import {
+  GAP_PURPOSES,
+  GAP_STATES,
+  GAP_URGENCIES,
+  REMINDER_STATUSES,
+  type GapPurpose,
+  type GapState,
+  type GapUrgency,
+  type ReminderStatus,
+} from './domain/vocabulary.js';
 
 export class GapInteraction {
   @ApiProperty({ example: 'int-0001' }) externalId!: string;
@@ -13,15 +21,15 @@ export class GapInteraction {
 
 export class GapResource {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
-  @ApiProperty({ enum: ['OPEN', 'SATISFIED', 'DISMISSED', 'CLOSED'] }) state!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
+  @ApiProperty({ enum: GAP_STATES }) state!: GapState;
   @ApiProperty({
-    enum: ['DUE', 'LATE', 'OVERDUE'],
+    enum: GAP_URGENCIES,
     nullable: true,
     type: String,
     description: 'At request time; null unless OPEN',
   })
-  urgency!: string | null;
+  urgency!: GapUrgency | null;
   @ApiProperty() idealBy!: Date;
   @ApiProperty() overdueAt!: Date;
   @ApiProperty({ type: GapInteraction }) interaction!: GapInteraction;
@@ -43,12 +51,12 @@ export class ReminderQuery extends ListQuery {
   @ApiPropertyOptional({ enum: REMINDER_STATUSES })
   @IsOptional()
   @IsIn(REMINDER_STATUSES, { message: `must be one of ${REMINDER_STATUSES.join(', ')}` })
-  status?: (typeof REMINDER_STATUSES)[number];
+  status?: ReminderStatus;
 }
 
 export class ReminderItemResource {
   @ApiProperty({ format: 'uuid' }) gapId!: string;
-  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
   @ApiProperty({ description: 'Which nudge of the gap (1 or 2)' }) nudge!: number;
   @ApiProperty({ type: String, nullable: true }) interactionExternalId!: string | null;
 }
@@ -56,7 +64,7 @@ export class ReminderItemResource {
 export class ReminderResource {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true }) studentExternalId!: string | null;
-  @ApiProperty({ enum: REMINDER_STATUSES }) status!: string;
+  @ApiProperty({ enum: REMINDER_STATUSES }) status!: ReminderStatus;
   @ApiProperty() scheduledAt!: Date;
   @ApiProperty({ type: Date, nullable: true }) sentAt!: Date | null;
   @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { StudentFacts } from './domain/facts.js';
-import type { InteractionKind } from './domain/policy.js';
+import type { GapPurpose, GapState, InteractionKind, ReminderStatus } from './domain/vocabulary.js';
 import type { StoredGap, StoredReminder, StoredRows } from './plan-changes.js';
 
 /**
@@ -133,9 +133,7 @@ async function addInteractionFacts(
       resultExpectedBy: i.result_expected_by,
     });
   }
-  const followUps = await manager.query<
-    { interaction_id: string; purpose: 'THANK_YOU' | 'CHECK_IN'; sent_at: Date }[]
-  >(
+  const followUps = await manager.query<{ interaction_id: string; purpose: GapPurpose; sent_at: Date }[]>(
     `SELECT interaction_id, purpose, sent_at FROM follow_ups
      WHERE center_id = $1 AND interaction_id = ANY($2::uuid[]) AND deleted_at IS NULL`,
     [centerId, interactions.map((i) => i.id)],
@@ -165,7 +163,7 @@ async function loadStoredGaps(
       opens_at: Date;
       ideal_by: Date;
       overdue_at: Date;
-      state: string;
+      state: GapState;
       state_reason: string | null;
       snoozed_until: Date | null;
     }[]
@@ -214,7 +212,7 @@ async function loadStoredReminders(
     {
       id: string;
       student_id: string;
-      status: string;
+      status: ReminderStatus;
       scheduled_at: Date;
       sent_at: Date | null;
       dispatched: boolean;

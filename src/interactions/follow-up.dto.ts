@@ -2,27 +2,30 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsExternalId } from '../common/external-id.js';
 import { IsInstantWithOffset } from '../common/validators.js';
-
-export const CHANNELS = ['EMAIL', 'PHONE', 'SNS', 'LETTER', 'IN_PERSON'] as const;
-export const FOLLOW_UP_PURPOSES = ['THANK_YOU', 'CHECK_IN'] as const;
+import {
+  FOLLOW_UP_CHANNELS,
+  GAP_PURPOSES,
+  type FollowUpChannel,
+  type GapPurpose,
+} from '../follow-ups/domain/vocabulary.js';
 
 export class FollowUpBody {
   @ApiProperty({ example: 'int-0001', description: 'The interaction this follow-up answers' })
   @IsExternalId()
   interactionExternalId!: string;
 
-  @ApiProperty({ enum: CHANNELS })
-  @IsIn(CHANNELS, { message: `must be one of ${CHANNELS.join(', ')}` })
-  channel!: (typeof CHANNELS)[number];
+  @ApiProperty({ enum: FOLLOW_UP_CHANNELS })
+  @IsIn(FOLLOW_UP_CHANNELS, { message: `must be one of ${FOLLOW_UP_CHANNELS.join(', ')}` })
+  channel!: FollowUpChannel;
 
   @ApiProperty({ example: '2026-11-26T18:30:00+09:00', description: 'Instant with an explicit offset' })
   @IsInstantWithOffset()
   sentAt!: string;
 
-  @ApiPropertyOptional({ enum: FOLLOW_UP_PURPOSES, default: 'THANK_YOU' })
+  @ApiPropertyOptional({ enum: GAP_PURPOSES, default: 'THANK_YOU' satisfies GapPurpose })
   @IsOptional()
-  @IsIn(FOLLOW_UP_PURPOSES, { message: 'must be THANK_YOU or CHECK_IN' })
-  purpose?: (typeof FOLLOW_UP_PURPOSES)[number];
+  @IsIn(GAP_PURPOSES, { message: `must be ${GAP_PURPOSES.join(' or ')}` })
+  purpose?: GapPurpose;
 
   @ApiPropertyOptional({ example: '面接のお礼メールを送信', maxLength: 10000 })
   @IsOptional()
@@ -47,9 +50,9 @@ export class FollowUpResource {
     description: "The interaction's student; null once erased",
   })
   studentExternalId!: string | null;
-  @ApiProperty({ enum: CHANNELS }) channel!: string;
+  @ApiProperty({ enum: FOLLOW_UP_CHANNELS }) channel!: FollowUpChannel;
   @ApiProperty() sentAt!: Date;
-  @ApiProperty({ enum: FOLLOW_UP_PURPOSES }) purpose!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;

@@ -11,11 +11,12 @@ import {
 } from 'class-validator';
 import { EXTERNAL_ID_PATTERN, IsExternalId } from '../common/external-id.js';
 import { IsCalendarDate, IsInstantWithOffset, IsNotBefore } from '../common/validators.js';
-
-export const INTERACTION_KINDS = ['INTERVIEW', 'INFO_SESSION', 'CAREER_FAIR', 'NETWORKING', 'OTHER'] as const;
-export const OUTCOMES = ['PENDING', 'PASSED', 'OFFER', 'REJECTED', 'WITHDRAWN'] as const;
-export type InteractionKind = (typeof INTERACTION_KINDS)[number];
-export type Outcome = (typeof OUTCOMES)[number];
+import {
+  INTERACTION_KINDS,
+  INTERACTION_OUTCOMES,
+  type InteractionKind,
+  type InteractionOutcome,
+} from '../follow-ups/domain/vocabulary.js';
 
 export class InteractionBody {
   @ApiProperty({ example: 'stu-2027-0001' })
@@ -65,10 +66,10 @@ export class InteractionBody {
   @MaxLength(10000)
   notes?: string;
 
-  @ApiPropertyOptional({ enum: OUTCOMES, default: 'PENDING' })
+  @ApiPropertyOptional({ enum: INTERACTION_OUTCOMES, default: 'PENDING' satisfies InteractionOutcome })
   @IsOptional()
-  @IsIn(OUTCOMES, { message: `must be one of ${OUTCOMES.join(', ')}` })
-  outcome?: Outcome;
+  @IsIn(INTERACTION_OUTCOMES, { message: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` })
+  outcome?: InteractionOutcome;
 
   @ApiPropertyOptional({ example: '2026-12-04', description: 'The date the company promised a decision' })
   @IsOptional()
@@ -91,7 +92,7 @@ export class InteractionResource {
   @ApiProperty({ type: Date, nullable: true }) endedAt!: Date | null;
   @ApiProperty({ type: [String] }) contactExternalIds!: string[];
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
-  @ApiProperty({ enum: OUTCOMES }) outcome!: Outcome;
+  @ApiProperty({ enum: INTERACTION_OUTCOMES }) outcome!: InteractionOutcome;
   @ApiProperty({ type: String, nullable: true, example: '2026-12-04' }) resultExpectedBy!: string | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FollowUpsModule } from '../follow-ups/follow-ups.module.js';
-import { FollowUpsController } from './follow-ups.controller.js';
+import { LoggedFollowUpsController } from './follow-ups.controller.js';
 import { FollowUpsRepository } from './follow-ups.repository.js';
 import { FollowUpsService } from './follow-ups.service.js';
 import { InteractionsController } from './interactions.controller.js';
@@ -10,7 +10,7 @@ import { InteractionsService } from './interactions.service.js';
 /** Interactions (a student met a company) and the follow-ups students logged for them. */
 @Module({
   imports: [FollowUpsModule],
-  controllers: [InteractionsController, FollowUpsController],
+  controllers: [InteractionsController, LoggedFollowUpsController],
   providers: [InteractionsService, FollowUpsService, InteractionsRepository, FollowUpsRepository],
   exports: [FollowUpsService],
 })

@@ -51,7 +51,7 @@ export class AdvisorActionsService {
     if (outcome.status === 'error') throw outcome.error;
     if (outcome.status !== 'created')
       throw new ConflictError(`A follow-up ${externalId} already exists; logFollowUp records new ones only.`);
-    return (await this.followUps.get(viewer.centerId, externalId)) as FollowUp;
+    return this.followUps.get(viewer.centerId, externalId);
   }
 
   dismissGap(viewer: Viewer, gapId: string, reason: string): Promise<GapDecisionResult> {

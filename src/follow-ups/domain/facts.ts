@@ -1,4 +1,4 @@
-import type { InteractionKind } from './policy.js';
+import type { GapPurpose, InteractionKind, InteractionOutcome } from './vocabulary.js';
 
 /** Everything the rules need to know about one student, loaded by the caller; no I/O happens in the domain. */
 export interface StudentFacts {
@@ -22,13 +22,13 @@ export interface InteractionFacts {
   kind: InteractionKind;
   occurredAt: Date;
   endedAt: Date | null;
-  outcome: 'PENDING' | 'PASSED' | 'OFFER' | 'REJECTED' | 'WITHDRAWN';
+  outcome: InteractionOutcome;
   /** `YYYY-MM-DD`: the day the company promised a decision. */
   resultExpectedBy: string | null;
 }
 
 export interface FollowUpFacts {
   interactionId: string;
-  purpose: 'THANK_YOU' | 'CHECK_IN';
+  purpose: GapPurpose;
   sentAt: Date;
 }

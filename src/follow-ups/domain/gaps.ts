@@ -3,11 +3,8 @@ import type { FollowUpFacts, InteractionFacts, StudentFacts } from './facts.js';
 import { atHour, fromWallClock, plusDays } from './local-time.js';
 import { CHECK_IN, NO_NUDGE_AFTER_END, type Policy } from './policy.js';
 import { stableId } from './stable-id.js';
+import type { GapPurpose, GapState, GapUrgency } from './vocabulary.js';
 import { zoneOffsets } from './zones.js';
-
-export type GapPurpose = 'THANK_YOU' | 'CHECK_IN';
-export type GapState = 'OPEN' | 'SATISFIED' | 'DISMISSED' | 'CLOSED';
-export type GapUrgency = 'DUE' | 'LATE' | 'OVERDUE';
 
 /** One nudge the rules want for a gap, before quiet hours and spacing. */
 export interface NudgeWish {

@@ -1,7 +1,8 @@
 import { Duration } from 'luxon';
+import type { InteractionKind } from './vocabulary.js';
 
-export const INTERACTION_KINDS = ['INTERVIEW', 'INFO_SESSION', 'CAREER_FAIR', 'NETWORKING', 'OTHER'] as const;
-export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+// Defined in ./vocabulary; still exported here, where the kinds' policies are, for the callers that look here.
+export { INTERACTION_KINDS, type InteractionKind } from './vocabulary.js';
 
 /** The windows of one interaction kind, as ISO-8601 durations. `thankYou: null` means no thank-you is expected. */
 export interface KindPolicy {
