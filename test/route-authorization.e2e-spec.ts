@@ -52,6 +52,7 @@ beforeAll(async () => {
     'api-keys': (keys.body as { items: { id: string }[] }).items[0].id,
     'webhook-endpoints': (endpoint.body as { id: string }).id,
     'webhook-deliveries': randomUUID(),
+    previews: randomUUID(),
     advisors: 'adv-1',
     students: 'stu-1',
     companies: 'cmp-1',

@@ -22,6 +22,7 @@ export interface AppConfig {
   advisorJwtIssuer?: string;
   advisorJwtAudience?: string;
   queueNamespace?: string;
+  policyPreviewSyncMaxStudents: number;
   logLevel: EnvVars['LOG_LEVEL'];
   production: boolean;
 }
@@ -67,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     advisorJwtIssuer: vars.ADVISOR_JWT_ISSUER,
     advisorJwtAudience: vars.ADVISOR_JWT_AUDIENCE,
     queueNamespace: vars.QUEUE_NAMESPACE,
+    policyPreviewSyncMaxStudents: vars.POLICY_PREVIEW_SYNC_MAX_STUDENTS,
     logLevel: vars.LOG_LEVEL,
     production: vars.NODE_ENV === 'production',
   };

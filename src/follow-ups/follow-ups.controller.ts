@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseEnumPipe, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditsStudentReads } from '../audit/audit-student-reads.interceptor.js';
@@ -6,27 +6,30 @@ import { CurrentCenter, type CenterContext } from '../common/auth/center-context
 import { ValidationFailedError } from '../common/app-error.js';
 import { ExternalIdPipe } from '../common/external-id.js';
 import type { Page } from '../common/pagination.js';
-import { INTERACTION_KINDS, type InteractionKind } from './domain/policy.js';
+import { enumOf, INTERACTION_KINDS, type InteractionKind } from './domain/vocabulary.js';
 import { FollowUpsReadService } from './follow-ups-read.service.js';
 import { PoliciesService } from './policies.service.js';
-import { PolicyPreview } from './policy-preview.js';
 import { PolicyBody, PolicyList, StoredPolicy } from './policy.dto.js';
 import { GapList, ReminderPage, ReminderQuery, type ReminderResource } from './read.dto.js';
 import { CenterKey } from '../common/auth/route-access.js';
 
 /** `kind` in the path must be one of the interaction kinds: otherwise a 400 naming it. */
-const parseKind = () =>
-  new ParseEnumPipe(Object.fromEntries(INTERACTION_KINDS.map((k) => [k, k])), {
+export const parseKind = () =>
+  new ParseEnumPipe(enumOf(INTERACTION_KINDS), {
     exceptionFactory: () =>
       new ValidationFailedError([
         { path: 'kind', message: `must be one of ${INTERACTION_KINDS.join(', ')}` },
       ]),
   });
 
+/**
+ * The follow-up engine over REST: what it planned (a student's gaps, the center's reminders) and the policies it
+ * plans by (their previews: `PolicyPreviewsController`). The follow-ups students log are another controller's (`LoggedFollowUpsController`, interactions/).
+ */
 @ApiTags('follow-ups')
 @CenterKey()
 @Controller('v1')
-export class FollowUpsController {
+export class FollowUpEngineController {
   constructor(
     private readonly read: FollowUpsReadService,
     private readonly policies: PoliciesService,
@@ -80,21 +83,5 @@ export class FollowUpsController {
     const { created, policy } = await this.policies.put(center.centerId, kind, body);
     response.status(created ? 201 : 200);
     return policy;
-  }
-
-  @Post('policies/:kind/preview')
-  @ApiOperation({ summary: 'Preview what setting a policy would change for open gaps, storing nothing' })
-  @HttpCode(200)
-  @ApiOkResponse({
-    type: PolicyPreview,
-    description:
-      'What the PUT would change for students with open gaps of the kind; nothing is stored. 422 beyond 5,000 such students',
-  })
-  previewPolicy(
-    @CurrentCenter() center: CenterContext,
-    @Param('kind', parseKind()) kind: InteractionKind,
-    @Body() body: PolicyBody,
-  ): Promise<PolicyPreview> {
-    return this.policies.preview(center.centerId, kind, body);
   }
 }

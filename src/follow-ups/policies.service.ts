@@ -3,32 +3,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/app-error.js';
+import { NotFoundError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { QUEUES, recomputeCenterJob } from '../jobs/queue-names.js';
-import {
-  DEFAULT_POLICY,
-  INTERACTION_KINDS,
-  parseDuration,
-  windowsInOrder,
-  type InteractionKind,
-  type KindPolicy,
-  type Policy,
-} from './domain/policy.js';
-import { planStudent } from './domain/plan.js';
-import {
-  POLICY_PREVIEW_BATCH,
-  POLICY_PREVIEW_MAX_STUDENTS,
-  PolicyComparison,
-  windowsOf,
-  type PolicyPreview,
-} from './policy-preview.js';
-import {
-  readOnlyTransaction,
-  sampleExternalIds,
-  studentsWithOpenGapsOfKind,
-} from './policy-preview.repository.js';
+import { DEFAULT_POLICY, INTERACTION_KINDS, type InteractionKind } from './domain/policy.js';
 import { loadPolicy, upsertCenterPolicy } from './policies.repository.js';
+import { checkWindows, proposedKindPolicy } from './policy-body.js';
 import {
   countRecomputedStudents,
   finishRecomputeRun,
@@ -123,58 +103,6 @@ export class PoliciesService {
     return { created, policy: { ...items.find((item) => item.kind === kind)!, recompute } };
   }
 
-  /**
-   * What `PUT /v1/policies/{kind}` with this body would change, storing nothing: the students with open gaps
-   * of the kind are planned under the current and the proposed policy (the recompute's `plan`, in read-only
-   * transactions of RECOMPUTE_BATCH students) and compared. Beyond POLICY_PREVIEW_MAX_STUDENTS students, 422.
-   */
-  async preview(centerId: string, kind: InteractionKind, body: PolicyBody): Promise<PolicyPreview> {
-    checkWindows(body);
-    const manager = this.dataSource.manager;
-    const students = await studentsWithOpenGapsOfKind(
-      manager,
-      centerId,
-      kind,
-      POLICY_PREVIEW_MAX_STUDENTS + 1,
-    );
-    if (students.length > POLICY_PREVIEW_MAX_STUDENTS)
-      throw new UnprocessableError(
-        `More than ${POLICY_PREVIEW_MAX_STUDENTS} students have open ${kind} gaps: too many to preview in one request. PUT the policy and follow its recompute instead.`,
-      );
-    const current = await loadPolicy(manager, centerId);
-    const proposed: Policy = { ...current, [kind]: proposedKindPolicy(kind, body) };
-    const comparison = new PolicyComparison(kind);
-    for (let start = 0; start < students.length; start += POLICY_PREVIEW_BATCH) {
-      const batch = students.slice(start, start + POLICY_PREVIEW_BATCH);
-      await this.dataSource.transaction(async (tx) => {
-        await readOnlyTransaction(tx);
-        const planned = await this.gaps.plan(tx, centerId, batch, { policy: proposed });
-        for (const [id, after] of planned.plans) {
-          const facts = planned.facts.get(id)!;
-          comparison.add(facts, planStudent(facts, current, planned.now), after);
-        }
-      });
-    }
-    const names = await sampleExternalIds(
-      manager,
-      centerId,
-      comparison.samples.map((s) => s.interactionId),
-    );
-    return {
-      kind,
-      current: windowsOf(current[kind]),
-      proposed: windowsOf(proposed[kind]),
-      studentsAffected: comparison.studentsAffected,
-      gaps: comparison.gaps,
-      reminders: comparison.reminders,
-      samples: comparison.samples.map(({ interactionId, ...sample }) => ({
-        studentExternalId: names.get(interactionId)?.student ?? '',
-        interactionExternalId: names.get(interactionId)?.interaction ?? '',
-        ...sample,
-      })),
-    };
-  }
-
   private async enqueueRecompute(centerId: string, requestedAt: Date): Promise<void> {
     const job = recomputeCenterJob(centerId, `recompute-${centerId}-${requestedAt.getTime()}`);
     await this.queue
@@ -203,35 +131,5 @@ export class PoliciesService {
       after = batch[batch.length - 1];
     }
     await finishRecomputeRun(manager, centerId, requestedAt);
-  }
-}
-
-/** The kind's policy as PUT stores it (checkIns defaulting to the SPEC's for the kind). */
-function proposedKindPolicy(kind: InteractionKind, body: PolicyBody): KindPolicy {
-  return {
-    thankYou: {
-      firstNudgeAfter: body.firstNudgeAfter,
-      idealWithin: body.idealWithin,
-      overdueAfter: body.overdueAfter,
-    },
-    checkIns: body.checkIns ?? DEFAULT_POLICY[kind].checkIns,
-  };
-}
-
-/** firstNudgeAfter < idealWithin <= overdueAfter, or a 400 (the durations themselves are checked by the DTO). */
-function checkWindows(body: PolicyBody): void {
-  const [first, ideal, overdue] = [body.firstNudgeAfter, body.idealWithin, body.overdueAfter].map((d) =>
-    parseDuration(d)!,
-  );
-  if (!windowsInOrder(first, ideal, overdue)) {
-    throw new ValidationFailedError(
-      [
-        {
-          path: 'idealWithin',
-          message: 'must be longer than firstNudgeAfter and not longer than overdueAfter',
-        },
-      ],
-      'The windows must satisfy firstNudgeAfter < idealWithin <= overdueAfter.',
-    );
   }
 }

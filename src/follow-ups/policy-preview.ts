@@ -2,18 +2,17 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { StudentFacts } from './domain/facts.js';
 import type { PlannedGap } from './domain/gaps.js';
 import type { StudentPlan } from './domain/plan.js';
-import type { InteractionKind, KindPolicy } from './domain/policy.js';
+import type { KindPolicy } from './domain/policy.js';
+import { GAP_PURPOSES, type GapPurpose, type InteractionKind } from './domain/vocabulary.js';
 
-/** Beyond this many students with open gaps of the kind, a preview answers 422: too many to plan in a request. */
-export const POLICY_PREVIEW_MAX_STUDENTS = 5000;
 /** Students planned per read-only transaction, as the center recompute batches them. */
 export const POLICY_PREVIEW_BATCH = 500;
-const MAX_SAMPLES = 20;
+export const MAX_SAMPLES = 20;
 
 export class PolicyWindows {
-  @ApiProperty({ type: String, nullable: true }) firstNudgeAfter!: string | null;
-  @ApiProperty({ type: String, nullable: true }) idealWithin!: string | null;
-  @ApiProperty({ type: String, nullable: true }) overdueAfter!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'PT3H' }) firstNudgeAfter!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'PT24H' }) idealWithin!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'PT72H' }) overdueAfter!: string | null;
   @ApiProperty() checkIns!: boolean;
 }
 
@@ -39,7 +38,7 @@ export class GapTimes {
 export class PolicyPreviewSample {
   @ApiProperty() studentExternalId!: string;
   @ApiProperty() interactionExternalId!: string;
-  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
   @ApiProperty({ type: GapTimes }) before!: GapTimes;
   @ApiProperty({ type: GapTimes }) after!: GapTimes;
 }
@@ -65,12 +64,72 @@ export const windowsOf = (policy: KindPolicy): PolicyWindows => ({
   checkIns: policy.checkIns,
 });
 
-interface Sample {
+/** A sample as computed: its interaction by internal id (external ids are read when the preview is shown). */
+export interface Sample {
   interactionId: string;
-  purpose: string;
+  purpose: GapPurpose;
   before: GapTimes;
   after: GapTimes;
 }
+
+/**
+ * What a preview computed, before its samples are named: the 200 body is made from it at once; a background
+ * run stores it (no personal data: samples hold internal ids) and its status resource shows it the same way.
+ */
+export interface PreviewFigures {
+  kind: InteractionKind;
+  current: PolicyWindows;
+  proposed: PolicyWindows;
+  studentsAffected: number;
+  gaps: GapChangeCounts;
+  reminders: ReminderChangeCounts;
+  samples: Sample[];
+}
+
+/**
+ * The preview as the API shows it: the samples named by their student's and interaction's external ids (read
+ * when it is shown: "" for one gone since), every object built in one key order, as a stored run comes back
+ * from jsonb in another.
+ */
+export function previewNamed(
+  figures: PreviewFigures,
+  names: ReadonlyMap<string, { student: string; interaction: string }>,
+): PolicyPreview {
+  const { gaps, reminders } = figures;
+  return {
+    kind: figures.kind,
+    current: windowsCopy(figures.current),
+    proposed: windowsCopy(figures.proposed),
+    studentsAffected: figures.studentsAffected,
+    gaps: { earlier: gaps.earlier, later: gaps.later, unchanged: gaps.unchanged },
+    reminders: {
+      added: reminders.added,
+      moved: reminders.moved,
+      cancelled: reminders.cancelled,
+      unchanged: reminders.unchanged,
+    },
+    samples: figures.samples.map((sample) => ({
+      studentExternalId: names.get(sample.interactionId)?.student ?? '',
+      interactionExternalId: names.get(sample.interactionId)?.interaction ?? '',
+      purpose: sample.purpose,
+      before: timesCopy(sample.before),
+      after: timesCopy(sample.after),
+    })),
+  };
+}
+
+const windowsCopy = (w: PolicyWindows): PolicyWindows => ({
+  firstNudgeAfter: w.firstNudgeAfter,
+  idealWithin: w.idealWithin,
+  overdueAfter: w.overdueAfter,
+  checkIns: w.checkIns,
+});
+
+const timesCopy = (t: GapTimes): GapTimes => ({
+  idealBy: t.idealBy,
+  overdueAt: t.overdueAt,
+  nextReminderAt: t.nextReminderAt,
+});
 
 /** Adds up, student by student, how the plans under the proposed policy differ from those under the current one. */
 export class PolicyComparison {

@@ -23,6 +23,8 @@ export const DELIVERY_JOBS = {
 export const FOLLOW_UP_JOBS = {
   /** Payload { centerId }: recompute every student of a center after its policy changed. */
   recomputeCenter: 'recompute-center',
+  /** Payload { previewId }: run a policy preview too large to plan within its request (policy_previews). */
+  previewPolicy: 'preview-policy',
 } as const;
 
 export const HOUSEKEEPING_JOBS = {
@@ -35,6 +37,15 @@ export function recomputeCenterJob(centerId: string, jobId: string) {
   return {
     name: FOLLOW_UP_JOBS.recomputeCenter,
     data: { centerId },
+    opts: { jobId, removeOnComplete: 100, removeOnFail: 100 },
+  };
+}
+
+/** The job that runs a background policy preview (its id only); `jobId` names the attempt. */
+export function previewPolicyJob(previewId: string, jobId: string) {
+  return {
+    name: FOLLOW_UP_JOBS.previewPolicy,
+    data: { previewId },
     opts: { jobId, removeOnComplete: 100, removeOnFail: 100 },
   };
 }
