@@ -683,7 +683,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     };
     // Nested lists at one item each: at their defaults a page of 100 would cost more than MAX_COST.
     const query = `query($first: Int) { studentsMissingFollowUps(first: $first) { totalCount edges { node {
-      student { externalId name advisor { name } } gaps(first: 1) { id urgency interaction { externalId company { name } contacts(first: 1) { name } } } } } } }`;
+      student { externalId name advisor { name } } gaps(first: 1) { id urgency draft { locale subject }
+        interaction { externalId company { name } contacts(first: 1) { name } } } } } } }`;
     const cost = async (first: number) => {
       const before = await statements();
       const response = await graphql(t, advisor, query, { first });
@@ -694,7 +695,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
     const ten = await cost(10);
     expect(await cost(100)).toBe(ten);
     // One statement for the page with its students, advisors, gaps, interactions and companies, one for the
-    // contacts, and the one the /metrics scrape itself sends (its backlog gauge).
+    // contacts (the gaps' drafts included: they are rendered from the same rows), and the one the /metrics
+    // scrape itself sends (its backlog gauge).
     expect(ten).toBe(3);
 
     // Each student's whole timeline too: one more statement per relation, whatever the page size.

@@ -76,6 +76,23 @@ export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
+/**
+ * PREVIEW_TOO_LARGE: a policy preview would plan more students than one request does; the REST preview runs it
+ * in the background (202 and a status resource to poll), which a GraphQL query has no way to return.
+ */
+export function previewTooLarge(kind: string, maxStudents: number): GraphQLError {
+  return new GraphQLError(
+    `More than ${maxStudents} students have open ${kind} gaps: too many to preview within a request. Use POST /v1/policies/${kind}/preview, which answers 202 and runs it in the background.`,
+    {
+      extensions: {
+        code: 'PREVIEW_TOO_LARGE',
+        maxStudents,
+        restPreview: `POST /v1/policies/${kind}/preview`,
+      },
+    },
+  );
+}
+
 /** Domain error codes (AppError.code) as GraphQL `extensions.code`. */
 const CODES: Record<string, string> = {
   'validation-error': ApolloServerErrorCode.BAD_USER_INPUT,
@@ -96,6 +113,7 @@ const DELIBERATE = new Set<string>([
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'PREVIEW_TOO_LARGE',
   'NOT_FOUND',
   'CONFLICT',
   'TOO_MANY_REQUESTS',

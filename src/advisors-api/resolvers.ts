@@ -1,5 +1,6 @@
 import { AdvisorMutationsResolver } from './resolvers/advisor-mutations.resolver.js';
 import { AdvisorQueriesResolver } from './resolvers/advisor-queries.resolver.js';
+import { PolicyPreviewResolver } from './resolvers/policy-preview.resolver.js';
 import {
   AdvisorFiguresResolver,
   FollowUpStatsResolver,
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   ServiceInfoResolver,
   AdvisorQueriesResolver,
   AdvisorMutationsResolver,
+  PolicyPreviewResolver,
   StudentGapsResolver,
   StudentResolver,
   GapResolver,

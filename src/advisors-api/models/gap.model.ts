@@ -6,6 +6,8 @@ import { DateTimeScalar } from './date-time.scalar.js';
 
 @ObjectType({ description: 'An open gap: a follow-up the student still owes.' })
 export class Gap {
+  // Not exposed: the draft field resolver loads the student and interaction by these.
+  studentId!: string;
   interactionId!: string;
   @Field(() => ID) id!: string;
   @Field(() => GapPurpose) purpose!: GapPurpose;

@@ -50,6 +50,8 @@ export const PER_ADVISOR = new ListSize(100, 100);
 
 /**
  * Cost of free-text fields instead of 1, by their longest value (notes 10,000 characters, reasons 2,000), so
- * the cost bounds the answer's size in bytes too (an ordinary value is at most a few hundred).
+ * the cost bounds the answer's size in bytes too (an ordinary value is at most a few hundred). A draft's text
+ * names each of up to 50 contacts with the company, title and name (200 characters each) besides its body:
+ * about 32,000 characters at most.
  */
-export const TEXT_COST = { notes: 50, reason: 10 } as const;
+export const TEXT_COST = { notes: 50, reason: 10, draft: 160 } as const;

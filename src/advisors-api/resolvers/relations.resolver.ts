@@ -1,6 +1,7 @@
 import { Args, Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { AdvisorContext } from '../advisor-context.js';
 import { Advisor, Company, Contact, FollowUp, Interaction, Student } from '../models/directory.model.js';
+import { Draft } from '../models/draft.model.js';
 import {
   Gap,
   Reminder,
@@ -12,6 +13,7 @@ import {
 } from '../models/gap.model.js';
 import { CONTACTS, NESTED_LIST, PER_ADVISOR } from '../models/list-size.js';
 import { AdvisorFollowUpFigures, FollowUpStats } from '../models/stats.model.js';
+import { gapDraft } from '../queries/gap-drafts.js';
 
 // Nested relations, each through a per-request DataLoader (see queries/loaders.ts): no N+1, and every
 // loader is scoped like the root queries. The methods take GraphQL's plain (parent, args, context) instead
@@ -123,6 +125,15 @@ export class GapResolver {
   @ResolveField(() => Interaction)
   interaction(gap: Gap, _args: unknown, ctx: AdvisorContext): Resolved<Interaction> {
     return ctx.loaders.interaction.get(gap.interactionId);
+  }
+
+  @ResolveField(() => Draft, {
+    nullable: true,
+    description:
+      'The thank-you (or check-in) the student can send now, as the reminder webhook carries it. Null if the student or interaction is gone.',
+  })
+  draft(gap: Gap, _args: unknown, ctx: AdvisorContext): Promise<Draft | null> {
+    return gapDraft(ctx.loaders, gap);
   }
 }
 
