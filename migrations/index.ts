@@ -11,6 +11,8 @@ import { ReplanFailedToo1764892800000 } from './1764892800000-ReplanFailedToo.js
 import { AuditRequestIdLength1764979200000 } from './1764979200000-AuditRequestIdLength.js';
 import { ErasureAndStrandedReminders1765065600000 } from './1765065600000-ErasureAndStrandedReminders.js';
 import { AdvisorPageWalk1765152000000 } from './1765152000000-AdvisorPageWalk.js';
+import { PolicyPreviews1765238400000 } from './1765238400000-PolicyPreviews.js';
+import { NamesInLatinScript1765324800000 } from './1765324800000-NamesInLatinScript.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   AuditRequestIdLength1764979200000,
   ErasureAndStrandedReminders1765065600000,
   AdvisorPageWalk1765152000000,
+  PolicyPreviews1765238400000,
+  NamesInLatinScript1765324800000,
 ];

@@ -145,6 +145,7 @@ describe('portal directory and interactions over REST (real database)', () => {
       externalId: 'ct-1',
       companyExternalId: 'cmp-1',
       ...contactBody,
+      nameLatin: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -27,7 +27,14 @@ describe('erasure of a student', () => {
   let release: () => void;
   /** Idempotency-Keys are the client's choice; these do not contain the student's values. */
   let keyTag: string;
-  let student: { externalId: string; name: string; email: string; notes: string; interaction: string };
+  let student: {
+    externalId: string;
+    name: string;
+    nameLatin: string;
+    email: string;
+    notes: string;
+    interaction: string;
+  };
 
   beforeAll(async () => {
     url = await receiver.start();
@@ -44,6 +51,7 @@ describe('erasure of a student', () => {
     student = {
       externalId: `stu-${tag}`,
       name: `消去 太郎${tag}`,
+      nameLatin: `Taro Shokyo ${tag}`,
       email: `erase.${tag}@student.example.ac.jp`,
       notes: `海外研修制度について質問した ${tag}`,
       interaction: `int-${tag}`,
@@ -66,6 +74,7 @@ describe('erasure of a student', () => {
           {
             externalId: student.externalId,
             name: student.name,
+            nameLatin: student.nameLatin,
             email: student.email,
             locale: 'ja',
             timezone: middayZone(),
@@ -111,6 +120,7 @@ describe('erasure of a student', () => {
   const personal = () => [
     student.externalId,
     student.name,
+    student.nameLatin,
     student.email,
     student.notes,
     student.interaction,

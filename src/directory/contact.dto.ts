@@ -13,6 +13,21 @@ export class ContactBody {
   name!: string;
 
   @ApiPropertyOptional({
+    example: 'Ichiro Yamada',
+    minLength: 1,
+    maxLength: 200,
+    nullable: true,
+    description:
+      'The name as written in Latin script, given name first. English drafts use it; without it they name the ' +
+      'contact only if `name` is in Latin script, else greet the hiring team.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  nameLatin?: string | null;
+
+  @ApiPropertyOptional({
     example: '人事部 課長',
     maxLength: 200,
     description: 'Department and title, as they should appear in a letter',
@@ -33,6 +48,7 @@ export class ContactResource {
   @ApiProperty({ example: 'ct-yamada' }) externalId!: string;
   @ApiProperty({ example: 'cmp-sample-shoji' }) companyExternalId!: string;
   @ApiProperty({ example: '山田 一郎' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Ichiro Yamada' }) nameLatin!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '人事部 課長' }) title!: string | null;
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty() createdAt!: Date;

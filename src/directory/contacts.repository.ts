@@ -13,7 +13,8 @@ import type { ContactBody, ContactResource } from './contact.dto.js';
 /** Contacts are scoped by their company within the center: $1 the center, $2 the company's external id. */
 const CONTACTS: ExternalIdSelect = {
   select: `
-  SELECT ct.external_id AS "externalId", c.external_id AS "companyExternalId", ct.name, ct.title, ct.email,
+  SELECT ct.external_id AS "externalId", c.external_id AS "companyExternalId", ct.name, ct.name_latin AS "nameLatin",
+         ct.title, ct.email,
          ct.created_at AS "createdAt", ct.updated_at AS "updatedAt"
   FROM contacts ct JOIN companies c ON c.id = ct.company_id
   WHERE c.center_id = $1 AND c.external_id = $2`,
@@ -58,13 +59,23 @@ export class ContactsRepository {
     body: ContactBody,
   ): Promise<{ inserted: boolean }[]> {
     return this.dataSource.query<{ inserted: boolean }[]>(
-      `INSERT INTO contacts AS ct (center_id, company_id, external_id, name, title, email)
-       SELECT $1, c.id, $3, $4, $5, $6 FROM companies c WHERE c.center_id = $1 AND c.external_id = $2
+      `INSERT INTO contacts AS ct (center_id, company_id, external_id, name, title, email, name_latin)
+       SELECT $1, c.id, $3, $4, $5, $6, $7 FROM companies c WHERE c.center_id = $1 AND c.external_id = $2
        ON CONFLICT (company_id, external_id) DO UPDATE
-         SET name = EXCLUDED.name, title = EXCLUDED.title, email = EXCLUDED.email, updated_at = now()
-         WHERE (ct.name, ct.title, ct.email) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.title, EXCLUDED.email)
+         SET name = EXCLUDED.name, title = EXCLUDED.title, email = EXCLUDED.email, name_latin = EXCLUDED.name_latin,
+             updated_at = now()
+         WHERE (ct.name, ct.title, ct.email, ct.name_latin)
+           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.title, EXCLUDED.email, EXCLUDED.name_latin)
        RETURNING (ct.xmax = 0) AS inserted`,
-      [centerId, companyExternalId, externalId, body.name, body.title ?? null, body.email ?? null],
+      [
+        centerId,
+        companyExternalId,
+        externalId,
+        body.name,
+        body.title ?? null,
+        body.email ?? null,
+        body.nameLatin ?? null,
+      ],
     );
   }
 }

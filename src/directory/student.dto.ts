@@ -25,6 +25,20 @@ export class StudentBody {
   @MaxLength(200)
   name!: string;
 
+  @ApiPropertyOptional({
+    example: 'Taro Yamada',
+    minLength: 1,
+    maxLength: 200,
+    nullable: true,
+    description:
+      "The name as written in Latin script, given name first: English drafts are signed with it (else with `name`). Erased with the student's personal data.",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  nameLatin?: string | null;
+
   @ApiProperty({ example: 'taro.yamada@student.example.ac.jp' })
   @IsEmail({}, { message: 'must be an e-mail address' })
   @MaxLength(320)
@@ -72,6 +86,7 @@ export class StudentBulkItem extends StudentBody {
 export class StudentResource {
   @ApiProperty({ example: 'stu-2027-0001' }) externalId!: string;
   @ApiProperty({ example: '山田 太郎' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Taro Yamada' }) nameLatin!: string | null;
   @ApiProperty({ example: 'taro.yamada@student.example.ac.jp' }) email!: string;
   @ApiProperty({ enum: LOCALES }) locale!: string;
   @ApiProperty({ example: 'Asia/Tokyo' }) timezone!: string;

@@ -22,7 +22,7 @@ export class StudentsRepository extends CenterResourceRepository<StudentResource
     super(dataSource, {
       noun: 'student',
       select: `
-  SELECT s.external_id AS "externalId", s.name, s.email, s.locale, s.timezone, a.external_id AS "advisorExternalId",
+  SELECT s.external_id AS "externalId", s.name, s.name_latin AS "nameLatin", s.email, s.locale, s.timezone, a.external_id AS "advisorExternalId",
          s.graduation_year AS "graduationYear", s.notifications_enabled AS "notificationsEnabled",
          s.created_at AS "createdAt", s.updated_at AS "updatedAt"
   FROM students s LEFT JOIN advisors a ON a.id = s.advisor_id
@@ -44,21 +44,21 @@ export class StudentsRepository extends CenterResourceRepository<StudentResource
   ): Promise<UpsertedStudent[]> {
     return manager.query<UpsertedStudent[]>(
       `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::smallint[], $9::boolean[])
-           AS i(external_id, name, email, locale, timezone, advisor_id, graduation_year, notifications_enabled)
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::smallint[], $9::boolean[], $10::text[])
+           AS i(external_id, name, email, locale, timezone, advisor_id, graduation_year, notifications_enabled, name_latin)
        ), previous AS (
          SELECT s.id, s.timezone, s.advisor_id, s.notifications_enabled FROM students s
          WHERE s.center_id = $1 AND s.external_id IN (SELECT external_id FROM input)
        ), upserted AS (
-         INSERT INTO students AS s (center_id, external_id, name, email, locale, timezone, advisor_id, graduation_year, notifications_enabled)
+         INSERT INTO students AS s (center_id, external_id, name, email, locale, timezone, advisor_id, graduation_year, notifications_enabled, name_latin)
          SELECT $1, * FROM input
          ON CONFLICT (center_id, external_id) DO UPDATE
            SET name = EXCLUDED.name, email = EXCLUDED.email, locale = EXCLUDED.locale, timezone = EXCLUDED.timezone,
                advisor_id = EXCLUDED.advisor_id, graduation_year = EXCLUDED.graduation_year,
-               notifications_enabled = EXCLUDED.notifications_enabled, updated_at = now()
-           WHERE (s.name, s.email, s.locale, s.timezone, s.advisor_id, s.graduation_year, s.notifications_enabled)
+               notifications_enabled = EXCLUDED.notifications_enabled, name_latin = EXCLUDED.name_latin, updated_at = now()
+           WHERE (s.name, s.email, s.locale, s.timezone, s.advisor_id, s.graduation_year, s.notifications_enabled, s.name_latin)
              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.email, EXCLUDED.locale, EXCLUDED.timezone, EXCLUDED.advisor_id,
-                               EXCLUDED.graduation_year, EXCLUDED.notifications_enabled)
+                               EXCLUDED.graduation_year, EXCLUDED.notifications_enabled, EXCLUDED.name_latin)
          RETURNING s.id, s.external_id, (s.xmax = 0) AS inserted, s.timezone, s.advisor_id, s.notifications_enabled
        )
        SELECT u.id, u.external_id, u.inserted,
@@ -75,6 +75,7 @@ export class StudentsRepository extends CenterResourceRepository<StudentResource
         items.map((i) => advisorIds.get(i.advisorExternalId)),
         items.map((i) => i.graduationYear ?? null),
         items.map((i) => i.notificationsEnabled ?? true),
+        items.map((i) => i.nameLatin ?? null),
       ],
     );
   }
@@ -84,9 +85,12 @@ export class StudentsRepository extends CenterResourceRepository<StudentResource
     manager: EntityManager,
     centerId: string,
     externalId: string,
-  ): Promise<{ id: string; name: string; email: string } | undefined> {
-    const [student] = await manager.query<{ id: string; name: string; email: string }[]>(
-      `SELECT id, name, email FROM students WHERE center_id = $1 AND external_id = $2 FOR UPDATE`,
+  ): Promise<{ id: string; name: string; nameLatin: string | null; email: string } | undefined> {
+    const [student] = await manager.query<
+      { id: string; name: string; nameLatin: string | null; email: string }[]
+    >(
+      `SELECT id, name, name_latin AS "nameLatin", email FROM students
+       WHERE center_id = $1 AND external_id = $2 FOR UPDATE`,
       [centerId, externalId],
     );
     return student;
@@ -105,13 +109,13 @@ export class StudentsRepository extends CenterResourceRepository<StudentResource
   }
 
   /**
-   * Wipes what identifies the student, in the caller's transaction: their name, e-mail and external id; the
-   * external ids and notes of their interactions and follow-ups (tombstoned); an advisor's dismissal reasons,
-   * free text that may name them (that a gap was dismissed stays).
+   * Wipes what identifies the student, in the caller's transaction: their name (and `name_latin`), e-mail and
+   * external id; the external ids and notes of their interactions and follow-ups (tombstoned); an advisor's
+   * dismissal reasons, free text that may name them (that a gap was dismissed stays).
    */
   async anonymise(manager: EntityManager, centerId: string, studentId: string): Promise<void> {
     await manager.query(
-      `UPDATE students SET external_id = NULL, name = NULL, email = NULL, erased_at = now(), updated_at = now()
+      `UPDATE students SET external_id = NULL, name = NULL, name_latin = NULL, email = NULL, erased_at = now(), updated_at = now()
        WHERE center_id = $1 AND id = $2`,
       [centerId, studentId],
     );

@@ -65,8 +65,9 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
   }
 
   /**
-   * Erasure, in one transaction: the student's name, e-mail and external id go, and so does everything
-   * identifying in their interactions and follow-ups (external ids, notes) and an advisor's dismissal reasons.
+   * Erasure, in one transaction: the student's name (and `nameLatin`), e-mail and external id go, and so does
+   * everything identifying in their interactions and follow-ups (external ids, notes) and an advisor's
+   * dismissal reasons.
    * What aggregate statistics need stays, anonymised: kinds, times, outcomes, channels, locale, time zone,
    * graduation year, advisor. Their gaps close and reminders are cancelled through the recompute. Copies go too:
    * webhook delivery payloads (reminders, escalation digests) and stored idempotent responses naming them.
@@ -85,6 +86,7 @@ export class StudentsService implements ResourceService<StudentBulkItem, Student
       await this.idempotency.forgetResponsesNaming(manager, centerId, [
         externalId,
         student.name,
+        ...(student.nameLatin === null ? [] : [student.nameLatin]),
         student.email,
         ...values,
       ]);

@@ -34,9 +34,9 @@ export async function interactionExternalIds(
 
 /** What a draft names, read as the dispatcher reads it: the student, the company, the contacts in order. */
 export interface DraftSubjects {
-  student: { name: string; locale: 'ja' | 'en'; timezone: string };
+  student: { name: string; nameLatin: string | null; locale: 'ja' | 'en'; timezone: string };
   companyName: string;
-  contacts: { name: string; title: string | null }[];
+  contacts: { name: string; nameLatin: string | null; title: string | null }[];
 }
 
 export async function draftSubjects(
@@ -49,21 +49,22 @@ export async function draftSubjects(
   const [row] = await manager.query<
     {
       name: string;
+      name_latin: string | null;
       locale: 'ja' | 'en';
       timezone: string;
       company_name: string;
       contacts: DraftSubjects['contacts'];
     }[]
   >(
-    `SELECT s.name, s.locale, s.timezone, co.name AS company_name,
-            coalesce((SELECT json_agg(json_build_object('name', ct.name, 'title', ct.title) ORDER BY m.n)
+    `SELECT s.name, s.name_latin, s.locale, s.timezone, co.name AS company_name,
+            coalesce((SELECT json_agg(json_build_object('name', ct.name, 'nameLatin', ct.name_latin, 'title', ct.title) ORDER BY m.n)
                       FROM unnest($4::uuid[]) WITH ORDINALITY AS m(id, n) JOIN contacts ct ON ct.id = m.id), '[]') AS contacts
      FROM students s JOIN companies co ON co.id = $3 AND co.center_id = $1
      WHERE s.center_id = $1 AND s.id = $2`,
     [centerId, studentId, companyId, contactIds],
   );
   return {
-    student: { name: row.name, locale: row.locale, timezone: row.timezone },
+    student: { name: row.name, nameLatin: row.name_latin, locale: row.locale, timezone: row.timezone },
     companyName: row.company_name,
     contacts: row.contacts,
   };

@@ -18,7 +18,8 @@ export interface DueItem {
   notes: string | null;
   companyExternalId: string;
   companyName: string;
-  contacts: { externalId: string; name: string; title: string | null }[];
+  /** `nameLatin` is for the English draft only; the payload's contacts carry externalId, name and title. */
+  contacts: { externalId: string; name: string; nameLatin: string | null; title: string | null }[];
 }
 
 export interface DueReminder {
@@ -26,7 +27,15 @@ export interface DueReminder {
   centerId: string;
   scheduledAt: Date;
   /** Null when the student was erased. */
-  student: { externalId: string; name: string; email: string; locale: 'ja' | 'en'; timezone: string } | null;
+  student: {
+    externalId: string;
+    name: string;
+    /** For the English draft only. */
+    nameLatin: string | null;
+    email: string;
+    locale: 'ja' | 'en';
+    timezone: string;
+  } | null;
   /** Only the gaps still open now, most urgent first; none means nothing is left to remind of. */
   items: DueItem[];
 }
@@ -37,6 +46,7 @@ interface Row {
   scheduled_at: Date;
   student_external_id: string | null;
   student_name: string;
+  student_name_latin: string | null;
   student_email: string;
   locale: 'ja' | 'en';
   timezone: string;
@@ -82,13 +92,13 @@ export class DueRemindersRepository {
          RETURNING id, center_id, student_id, scheduled_at
        )
        SELECT c.id, c.center_id, c.scheduled_at, s.external_id AS student_external_id, s.name AS student_name,
-              s.email AS student_email, s.locale, s.timezone, it.*
+              s.name_latin AS student_name_latin, s.email AS student_email, s.locale, s.timezone, it.*
        FROM claimed c
        LEFT JOIN students s ON s.id = c.student_id AND s.erased_at IS NULL
        LEFT JOIN LATERAL (
          SELECT g.id AS gap_id, g.purpose, g.ideal_by, g.overdue_at, i.external_id AS interaction_external_id, i.kind,
                 i.occurred_at, i.notes, co.external_id AS company_external_id, co.name AS company_name,
-                coalesce((SELECT json_agg(json_build_object('externalId', ct.external_id, 'name', ct.name, 'title', ct.title) ORDER BY m.n)
+                coalesce((SELECT json_agg(json_build_object('externalId', ct.external_id, 'name', ct.name, 'nameLatin', ct.name_latin, 'title', ct.title) ORDER BY m.n)
                           FROM unnest(i.contact_ids) WITH ORDINALITY AS m(id, n) JOIN contacts ct ON ct.id = m.id), '[]') AS contacts
          FROM reminder_items ri JOIN gaps g ON g.id = ri.gap_id JOIN interactions i ON i.id = g.interaction_id
            JOIN companies co ON co.id = i.company_id
@@ -140,6 +150,7 @@ function toDueReminders(rows: Row[]): DueReminder[] {
             : {
                 externalId: row.student_external_id,
                 name: row.student_name,
+                nameLatin: row.student_name_latin,
                 email: row.student_email,
                 locale: row.locale,
                 timezone: row.timezone,

@@ -25,6 +25,12 @@ export class Contact {
   id!: string;
   @Field() externalId!: string;
   @Field() name!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The name as written in Latin script (e.g. Ichiro Yamada), used by English drafts; null if not given.',
+  })
+  nameLatin!: string | null;
   @Field(() => String, { nullable: true }) title!: string | null;
 }
 
@@ -60,6 +66,12 @@ export class Student {
   advisorId!: string | null;
   @Field() externalId!: string;
   @Field() name!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The name as written in Latin script (e.g. Taro Yamada), used by English drafts; null if not given.',
+  })
+  nameLatin!: string | null;
   @Field() email!: string;
   @Field(() => Int, { nullable: true }) graduationYear!: number | null;
   @Field({ description: 'ja or en: the language of the drafts.' }) locale!: string;

@@ -70,7 +70,8 @@ export function createLoaders(dataSource: DataSource, viewer: Viewer, now: Date)
       `SELECT c.id AS key, ${COMPANY_COLUMNS} FROM companies c WHERE c.center_id = $1 AND c.id = ANY($2::uuid[])`,
     ),
     contact: byId<Contact>(
-      `SELECT id AS key, id, external_id AS "externalId", name, title FROM contacts WHERE center_id = $1 AND id = ANY($2::uuid[])`,
+      `SELECT id AS key, id, external_id AS "externalId", name, name_latin AS "nameLatin", title
+       FROM contacts WHERE center_id = $1 AND id = ANY($2::uuid[])`,
     ),
     interactionsOfStudent: manyBy<Interaction>(
       firstPerKey(
@@ -165,5 +166,5 @@ function firstPerKey(select: string, parent: string, order: string): string {
 
 /** A gap row with its urgency at `now`. */
 export function withUrgency(row: Omit<Gap, 'urgency'>, now: Date): Gap {
-  return { ...row, urgency: urgencyAt(row, now) as Gap['urgency'] };
+  return { ...row, urgency: urgencyAt(row, now) };
 }

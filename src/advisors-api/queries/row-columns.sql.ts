@@ -2,7 +2,7 @@
  * Columns of the rows the advisor API returns, shared by the per-request loaders and the page query of
  * studentsMissingFollowUps (which returns them for its page at once and primes the loaders with them).
  */
-export const STUDENT_COLUMNS = `s.id, s.external_id AS "externalId", s.name, s.email,
+export const STUDENT_COLUMNS = `s.id, s.external_id AS "externalId", s.name, s.name_latin AS "nameLatin", s.email,
   s.graduation_year AS "graduationYear", s.locale, s.timezone, s.notifications_enabled AS "notificationsEnabled",
   s.advisor_id AS "advisorId"`;
 export const ADVISOR_COLUMNS = `a.id, a.external_id AS "externalId", a.name`;

@@ -33,12 +33,12 @@ describe('rule 10: drafts', () => {
     expect(honorific.text.split('\n')[0]).toBe('Dear Ms. Yamada,');
     expect(honorific.text).toContain('株式会社サンプル商事 on November 26, 2026');
     expect(honorific.text).toMatchSnapshot();
-    const japaneseName = renderDraft({
+    const latinName = renderDraft({
       ...base,
       locale: 'en',
-      contacts: [{ name: '山田 花子', title: 'Ms' }],
+      contacts: [{ name: '山田 花子', nameLatin: 'Hanako Yamada', title: 'Ms' }],
     });
-    expect(japaneseName.text.split('\n')[0]).toBe('Dear Ms. 山田,');
+    expect(latinName.text.split('\n')[0]).toBe('Dear Ms. Yamada,');
     const noHonorific = renderDraft({
       ...base,
       locale: 'en',
@@ -103,6 +103,99 @@ describe('rule 10: drafts', () => {
       expect(draft.subject.length).toBeGreaterThan(5);
     },
   );
+
+  describe('English drafts name people in Latin script only', () => {
+    const en = { ...base, locale: 'en' as const };
+    const firstLine = (input: Partial<DraftInput>) => renderDraft({ ...en, ...input }).text.split('\n')[0];
+
+    it('greet and sign with nameLatin when the portal gave one', () => {
+      const draft = renderDraft({
+        ...en,
+        studentNameLatin: 'Taro Yamada',
+        contacts: [{ name: '山田 一郎', nameLatin: 'Ichiro Yamada', title: '人事部 課長' }],
+      });
+      expect(draft.text.split('\n')[0]).toBe('Dear Ichiro Yamada,');
+      expect(draft.text).toMatch(/Kind regards,\nTaro Yamada\n$/);
+      expect(draft.text).not.toContain('山田');
+      expect(
+        firstLine({ contacts: [{ name: '山田 花子', nameLatin: ' Hanako Yamada ', title: 'Ms.' }] }),
+      ).toBe('Dear Ms. Yamada,');
+      // Japanese drafts are unchanged by nameLatin.
+      const withLatin = renderDraft({
+        ...base,
+        studentNameLatin: 'Taro Yamada',
+        contacts: [{ name: '山田', nameLatin: 'Yamada', title: '人事部' }],
+      });
+      expect(withLatin).toEqual(renderDraft(base));
+    });
+
+    it('without nameLatin, a name not in Latin script is left out of the greeting: the hiring team instead', () => {
+      expect(firstLine({ contacts: [{ name: '山田 太郎', title: null }] })).toBe(
+        'Dear Hiring Team at 株式会社サンプル商事,',
+      );
+      expect(firstLine({ contacts: [{ name: '山田 花子', title: 'Ms' }] })).toBe(
+        'Dear Hiring Team at 株式会社サンプル商事,',
+      );
+      expect(firstLine({ contacts: [{ name: '山田 太郎', nameLatin: '  ', title: null }] })).toBe(
+        'Dear Hiring Team at 株式会社サンプル商事,',
+      );
+      // Those with a Latin-script name are still named.
+      expect(
+        firstLine({
+          contacts: [
+            { name: '山田 花子', title: 'Ms.' },
+            { name: 'José Núñez', title: null },
+          ],
+        }),
+      ).toBe('Dear José Núñez,');
+      // The student signs with their name as stored.
+      expect(renderDraft(en).text).toMatch(/Kind regards,\n山田 太郎\n$/);
+    });
+  });
+
+  describe('no doubled punctuation after a name that ends a sentence', () => {
+    const company = 'Northwind Analytics Inc.';
+
+    it.each(
+      INTERACTION_KINDS.flatMap((kind) =>
+        (['THANK_YOU', 'CHECK_IN'] as const).map((purpose) => [kind, purpose] as const),
+      ),
+    )('en %s %s: "Inc." is not followed by another period', (kind, purpose) => {
+      const draft = renderDraft({
+        ...base,
+        locale: 'en',
+        kind,
+        purpose,
+        companyName: company,
+        contacts: [],
+      });
+      expect(`${draft.subject}\n${draft.text}`).not.toMatch(/\.\./);
+      expect(draft.text).toContain('Dear Hiring Team at Northwind Analytics Inc.,');
+    });
+
+    it('en: the sentence ends with the name\'s own period, "!", "?" or the cut topics\' ellipsis; ja as before', () => {
+      const interview = renderDraft({ ...base, locale: 'en', companyName: company });
+      expect(interview.text).toContain('the opportunity to join Northwind Analytics Inc.\n');
+      expect(interview.text).toContain('interview me at Northwind Analytics Inc. on November');
+      expect(renderDraft({ ...base, locale: 'en', kind: 'OTHER', companyName: 'Yahoo!' }).text).toContain(
+        'staying in touch with Yahoo!\n',
+      );
+      const topics = (notes: string) => renderDraft({ ...base, locale: 'en', notes }).text;
+      expect(topics('How the team works.')).toContain('about How the team works.\n');
+      expect(topics('Is remote work possible?')).toContain('about Is remote work possible?\n');
+      expect(topics('a'.repeat(200))).toMatch(/a…\n/);
+      // A value without its own full stop still gets the template's.
+      expect(topics('x')).toContain('about x.\n');
+      // Japanese: a name ending in "." is followed by the template as before.
+      const ja = renderDraft({ ...base, companyName: company, contacts: [] });
+      expect(ja.text.split('\n')[0]).toBe('Northwind Analytics Inc. 採用ご担当者様');
+      const named = renderDraft({ ...base, companyName: company });
+      expect(named.text.split('\n')[0]).toBe('Northwind Analytics Inc. 人事部 山田様');
+      expect(named.text.replace(/Northwind Analytics Inc\./g, '株式会社サンプル商事')).toBe(
+        renderDraft(base).text,
+      );
+    });
+  });
 
   it('keeps HTML-like text as it is (drafts are plain text)', () => {
     expect(renderDraft({ ...base, companyName: 'A&B <Japan> 株式会社' }).text).toContain(

@@ -306,6 +306,81 @@ describe('rule 5: at most one reminder per student per 4 hours', () => {
   });
 });
 
+describe('rule 5: why.spacing counts the nudges the reminder carries', () => {
+  // 12:00 in Tokyo. A NETWORKING meeting of the 17th is more than 7 days past: its nudge is planned, due now,
+  // and dropped as stale from the reminder it was coalesced into. Gap ids follow interaction ids: i1's gap
+  // sorts before i2's and i3's, so i1 leads a group of nudges placed at the same instant.
+  const now = at('2026-11-26T03:00:00Z');
+  const stale = (id: string) =>
+    interaction(id, { kind: 'NETWORKING', occurredAt: '2026-11-17T10:00:00+09:00' });
+  /** Ended at `end` (JST): its first nudge is 3 hours later. */
+  const fresh = (id: string, end: string) =>
+    interaction(id, { kind: 'NETWORKING', occurredAt: `2026-11-26T${end}:00+09:00` });
+  const plan = (...interactions: ReturnType<typeof interaction>[]) =>
+    planStudent(student({ interactions }), DEFAULT_POLICY, now).reminders;
+  const expectCountsItems = (reminders: ReturnType<typeof plan>) => {
+    for (const reminder of reminders) {
+      const counted = /^(\d+) nudges/.exec(reminder.why.spacing.detail);
+      if (counted) expect(Number(counted[1])).toBe(reminder.items.length);
+      expect(reminder.why.items).toHaveLength(reminder.items.length);
+    }
+  };
+
+  it('a nudge joined by one dropped as stale: one item, no "2 nudges … share one reminder"', () => {
+    const reminders = plan(fresh('i1', '08:00'), stale('i2')); // i1 leads, i2 rides along and is dropped
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0].items.map((i) => i.interactionId)).toEqual(['i1']);
+    expect(reminders[0].why.spacing).toEqual({
+      decision: 'none',
+      detail: 'no other reminder within 4 hours',
+    });
+    expectCountsItems(reminders);
+  });
+
+  it('a nudge that rode along with one dropped as stale says why it goes when it goes', () => {
+    const same = plan(stale('i1'), fresh('i2', '08:00')); // both now; i1 leads and is dropped
+    expect(same[0].items.map((i) => i.interactionId)).toEqual(['i2']);
+    expect(same[0].why.spacing).toEqual({ decision: 'none', detail: 'no other reminder within 4 hours' });
+
+    const forward = plan(stale('i1'), fresh('i2', '10:00')); // i2 is due at 04:00Z, goes with i1's now
+    expect(forward[0].items.map((i) => i.interactionId)).toEqual(['i2']);
+    expect(iso(forward[0].at)).toBe(now.toISOString());
+    expect(forward[0].why.spacing).toEqual({
+      decision: 'coalesced',
+      detail:
+        'brought forward from 2026-11-26T04:00:00.000Z to go with a nudge due within 4 hours, which was then dropped as stale',
+    });
+
+    // A reminder 1 hour ago: the group waits until 06:00Z, past i1's staleness; i2 was due now.
+    const delayed = planStudent(
+      student({
+        interactions: [stale('i1'), fresh('i2', '08:00')],
+        lastRemindedAt: at('2026-11-26T02:00:00Z'),
+      }),
+      DEFAULT_POLICY,
+      now,
+    ).reminders;
+    expect(delayed[0].items.map((i) => i.interactionId)).toEqual(['i2']);
+    expect(iso(delayed[0].at)).toBe('2026-11-26T06:00:00.000Z');
+    expect(delayed[0].why.spacing).toEqual({
+      decision: 'delayed',
+      detail: 'moved from 2026-11-26T03:00:00.000Z to keep 4 hours after the previous reminder',
+    });
+    expectCountsItems([...same, ...forward, ...delayed]);
+  });
+
+  it('three coalesced, one dropped as stale: "2 nudges due within 4 hours share one reminder"', () => {
+    const reminders = plan(stale('i1'), fresh('i2', '08:00'), fresh('i3', '08:30'));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0].items.map((i) => i.interactionId).sort()).toEqual(['i2', 'i3']);
+    expect(reminders[0].why.spacing).toEqual({
+      decision: 'coalesced',
+      detail: '2 nudges due within 4 hours share one reminder',
+    });
+    expectCountsItems(reminders);
+  });
+});
+
 describe('rule 6: late data', () => {
   it('an interview synced 3 days late is OVERDUE and nudged once, now', () => {
     const facts = student({

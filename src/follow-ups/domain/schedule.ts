@@ -4,6 +4,7 @@ import { utcIso } from './local-time.js';
 import { MIN_REMINDER_SPACING } from './policy.js';
 import { describeShift, placeInDeliveryWindow, type Placement, type QuietHoursShift } from './quiet-hours.js';
 import { stableId } from './stable-id.js';
+import type { PlannedReminderStatus } from './vocabulary.js';
 import { zoneOffsets } from './zones.js';
 
 const SPACING_MS = MIN_REMINDER_SPACING.as('milliseconds');
@@ -29,7 +30,7 @@ export interface PlannedReminder {
   id: string;
   /** Epoch milliseconds (UTC). */
   at: number;
-  status: 'SCHEDULED' | 'SUPPRESSED';
+  status: PlannedReminderStatus;
   items: ReminderItem[];
   why: ReminderWhy;
 }
@@ -98,7 +99,8 @@ function coalesce(facts: StudentFacts, candidates: Candidate[], now: number): Pl
     if (!current) return;
     const at = current.at;
     const kept = current.members.filter((m) => at <= m.gap.staleAfter);
-    if (kept.length) reminders.push(toReminder(facts, kept, at, current.placement, current.spacing));
+    if (kept.length)
+      reminders.push(toReminder(facts, kept, at, current.placement, keptSpacing(current, kept)));
     notBefore = at + SPACING_MS;
     current = null;
   };
@@ -110,11 +112,7 @@ function coalesce(facts: StudentFacts, candidates: Candidate[], now: number): Pl
       candidate.gap.opensAt <= current.at &&
       candidate.notBefore <= current.at // a snoozed gap never rides along on an earlier reminder
     ) {
-      current.members.push(candidate);
-      current.spacing = {
-        decision: 'coalesced',
-        detail: `${current.members.length} nudges due within 4 hours share one reminder`,
-      };
+      current.members.push(candidate); // the reminder says so when it closes (keptSpacing)
       continue;
     }
     const boundary: number | null = current ? current.at + SPACING_MS : notBefore;
@@ -139,6 +137,33 @@ function coalesce(facts: StudentFacts, candidates: Candidate[], now: number): Pl
   }
   close();
   return reminders;
+}
+
+/**
+ * The spacing a reminder states, from the nudges it carries (`kept`: its group's members not dropped as
+ * stale), so the count is its items'. Several kept: coalesced, that many. One kept, the group's first: the
+ * first's own spacing (none, or delayed after the previous reminder), exactly as if it had been alone. One
+ * kept that rode along with a first since dropped: said from its own placement, which is at the reminder's
+ * instant (none), before it (delayed), or after it (coalesced: brought forward to the dropped nudge's time).
+ */
+function keptSpacing(
+  group: { at: number; spacing: ReminderWhy['spacing']; members: Candidate[] },
+  kept: Candidate[],
+): ReminderWhy['spacing'] {
+  if (kept.length > 1)
+    return { decision: 'coalesced', detail: `${kept.length} nudges due within 4 hours share one reminder` };
+  const [only] = kept;
+  if (only === group.members[0]) return group.spacing;
+  if (only.placement.at === group.at) return { decision: 'none', detail: 'no other reminder within 4 hours' };
+  if (only.placement.at < group.at)
+    return {
+      decision: 'delayed',
+      detail: `moved from ${utcIso(only.placement.at)} to keep 4 hours after the previous reminder`,
+    };
+  return {
+    decision: 'coalesced',
+    detail: `brought forward from ${utcIso(only.placement.at)} to go with a nudge due within 4 hours, which was then dropped as stale`,
+  };
 }
 
 function toReminder(

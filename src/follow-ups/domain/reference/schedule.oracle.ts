@@ -104,7 +104,8 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
   const close = () => {
     if (!current) return;
     const kept = current.members.filter((m) => current!.at <= m.gap.staleAfter);
-    if (kept.length) reminders.push(toReminder(facts, kept, current.at, current.placement, current.spacing));
+    if (kept.length)
+      reminders.push(toReminder(facts, kept, current.at, current.placement, keptSpacing(current, kept)));
     notBefore = afterSpacing(current.at);
     current = null;
   };
@@ -117,10 +118,6 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
       candidate.notBefore <= current.at // a snoozed gap never rides along on an earlier reminder
     ) {
       current.members.push(candidate);
-      current.spacing = {
-        decision: 'coalesced',
-        detail: `${current.members.length} nudges due within 4 hours share one reminder`,
-      };
       continue;
     }
     const boundary = current ? afterSpacing(current.at) : notBefore;
@@ -140,6 +137,28 @@ export function planReminders(facts: StudentFacts, gaps: PlannedGap[], now: Date
   }
   close();
   return reminders;
+}
+
+/** The spacing a reminder states, counting only the nudges it keeps (as the engine's keptSpacing). */
+function keptSpacing(
+  group: { at: DateTime; spacing: ReminderWhy['spacing']; members: Candidate[] },
+  kept: Candidate[],
+): ReminderWhy['spacing'] {
+  if (kept.length > 1)
+    return { decision: 'coalesced', detail: `${kept.length} nudges due within 4 hours share one reminder` };
+  const [only] = kept;
+  if (only === group.members[0]) return group.spacing;
+  if (only.placement.at.toMillis() === group.at.toMillis())
+    return { decision: 'none', detail: 'no other reminder within 4 hours' };
+  if (only.placement.at < group.at)
+    return {
+      decision: 'delayed',
+      detail: `moved from ${only.placement.at.toISO()} to keep 4 hours after the previous reminder`,
+    };
+  return {
+    decision: 'coalesced',
+    detail: `brought forward from ${only.placement.at.toISO()} to go with a nudge due within 4 hours, which was then dropped as stale`,
+  };
 }
 
 function toReminder(

@@ -1,6 +1,9 @@
 import type { LocaleTemplates } from './template-types.js';
 
-/** English drafts: "Dear Ms. Yamada," when the contact's title gives an honorific, else the full name. */
+/**
+ * English drafts: "Dear Ms. Yamada," when the contact's title gives an honorific, else the full name. Only
+ * contacts with a Latin-script name are listed here (drafts.ts, englishName); with none, the hiring team.
+ */
 const salutation = `Dear {{#contacts}}{{salutationName}}{{^last}} and {{/last}}{{/contacts}}{{^contacts}}Hiring Team at {{company}}{{/contacts}},
 `;
 
