@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { DateTime } from 'luxon';
 import { Progress, Step } from '../src/cli/progress.js';
 import { VerifyingReceiver, type ReminderEvent } from './receiver.js';
-import { sampleCenter, type SampleStudent } from './sample-center.js';
+import { sampleCenter, type SampleRequest, type SampleStudent } from './sample-center.js';
 import { runningPostgresPid, startDemoService, type DemoService } from './service.js';
 
 const USAGE = `usage: npm run demo [-- --once] [-- --dir <folder>]
@@ -58,6 +58,24 @@ interface MissingFollowUps {
 }
 
 type Expectation = 'now' | 'deferred' | 'boundary';
+
+/** What `POST /v1/interactions/preview` answered as an interview was logged (the fields the demo shows). */
+interface InteractionPreview {
+  reminders: { at: string; status: string; why: { quietHours: { to: string } | null } }[];
+  draft: { locale: 'ja' | 'en'; purpose: string; subject: string; text: string };
+}
+
+/** A draft the portal had the moment it logged an interview, before any reminder. */
+interface LoggedDraft {
+  interaction: string;
+  studentExternalId: string;
+  previewedAt: DateTime;
+  /** When the student's first reminder would go out, as the preview planned it. */
+  firstReminderAt: string | null;
+  /** Where quiet hours moved that reminder to (student-local), if they did. */
+  quietHoursTo: string | null;
+  draft: InteractionPreview['draft'];
+}
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -117,7 +135,9 @@ async function main(): Promise<number> {
     });
     const centerKey = created.apiKey;
     const seeding = new Progress('seeding the sample center (REST requests)', sample.requests.length + 1);
+    const loggedDrafts: LoggedDraft[] = [];
     for (const [index, request] of sample.requests.entries()) {
+      if (request.previewWhenLogged) loggedDrafts.push(await previewDraft(api, centerKey, request));
       await api(request.method, request.path, centerKey, request.body, request.what);
       seeding.update(index + 1);
     }
@@ -155,6 +175,12 @@ async function main(): Promise<number> {
 
     out();
     out(`Sample center ${sample.name} (id ${created.id}) on ${baseUrl}`);
+    out();
+    out(
+      'Drafts the portal got back the moment it logged an interview (POST /v1/interactions/preview, before any reminder):',
+    );
+    for (const logged of loggedDrafts) printLoggedDraft(logged, sample.students);
+    out();
     out(
       `Reminders received and verified (Standard Webhooks signature) by the demo's receiver at ${hookUrl}:`,
     );
@@ -199,7 +225,7 @@ async function main(): Promise<number> {
     printMissing(graph, now);
 
     const ok = missing.length === 0 && receiver.rejected === 0 && reminders.length > 0;
-    if (!values.once) printTryNext(baseUrl, created.id, centerKey, token, service.adminKey, service.logFile);
+    printTryNext(baseUrl, created.id, centerKey, token, service.adminKey, service.logFile, values.once);
     // The last line of --once: one JSON object for scripts and the demo's test.
     if (values.once) {
       out(
@@ -209,6 +235,12 @@ async function main(): Promise<number> {
           centerId: created.id,
           companies: sample.companyNames,
           expected: expectedNow,
+          draftsAtLogging: loggedDrafts.map((logged) => ({
+            interaction: logged.interaction,
+            studentExternalId: logged.studentExternalId,
+            firstReminderAt: logged.firstReminderAt,
+            ...logged.draft,
+          })),
           deferred,
           boundary,
           rejectedDeliveries: receiver.rejected,
@@ -289,6 +321,51 @@ function printReminder(reminder: ReminderEvent, students: SampleStudent[]): void
   }
 }
 
+/** The preview of an interaction about to be logged: its draft, and when its student's first reminder goes. */
+async function previewDraft(
+  api: ReturnType<typeof client>,
+  centerKey: string,
+  request: SampleRequest,
+): Promise<LoggedDraft> {
+  const interaction = request.path.split('/').at(-1)!;
+  const preview = await api<InteractionPreview>(
+    'POST',
+    '/v1/interactions/preview',
+    centerKey,
+    { ...request.body, externalId: interaction },
+    `preview of ${request.what}`,
+  );
+  const first = preview.reminders.find((r) => r.status === 'SCHEDULED');
+  return {
+    interaction,
+    studentExternalId: String(request.body.studentExternalId),
+    previewedAt: DateTime.utc(),
+    firstReminderAt: first?.at ?? null,
+    quietHoursTo: first?.why.quietHours?.to ?? null,
+    draft: preview.draft,
+  };
+}
+
+function printLoggedDraft(logged: LoggedDraft, students: SampleStudent[]): void {
+  const student = students.find((s) => s.externalId === logged.studentExternalId)!;
+  const { draft, firstReminderAt, previewedAt, quietHoursTo } = logged;
+  const at = firstReminderAt ? DateTime.fromISO(firstReminderAt) : null;
+  const reminder = !at
+    ? 'no reminder planned'
+    : at.diff(previewedAt).as('seconds') < 60
+      ? 'its first reminder goes out now'
+      : `its first reminder ${relative(firstReminderAt!, previewedAt)}` +
+        (quietHoursTo
+          ? ` (after quiet hours, at ${DateTime.fromISO(quietHoursTo, { setZone: true }).toFormat('HH:mm')} there)`
+          : '');
+  out();
+  out(
+    `── ${draft.purpose} draft for ${student.name} (${draft.locale}, ${student.timezone}), ${logged.interaction}; ${reminder}`,
+  );
+  out(`   ${draft.locale === 'ja' ? '件名' : 'Subject'}: ${draft.subject}`);
+  for (const line of draft.text.trimEnd().split('\n')) out(`   │ ${line}`);
+}
+
 function printMissing(graph: MissingFollowUps, now: DateTime): void {
   const connection = graph.studentsMissingFollowUps;
   out(`  ${connection.totalCount} student(s), most urgent first`);
@@ -317,11 +394,17 @@ function printTryNext(
   token: string,
   adminKey: string,
   logFile: string,
+  once: boolean,
 ): void {
   const query =
     '{ studentsMissingFollowUps(first: 5) { totalCount edges { node { student { name } gaps { purpose urgency interaction { company { name } } } } } } }';
+  const json = "-H 'Content-Type: application/json'";
   out();
-  out('Try next (in another terminal, while the demo runs):');
+  out(
+    once
+      ? 'Try next: this run stops its service now (--once); `npm run demo` keeps it running and prints these with its own keys:'
+      : 'Try next (in another terminal, while the demo runs):',
+  );
   out();
   out(`  export CFU=${baseUrl}`);
   out(`  export CENTER_KEY='${centerKey}'`);
@@ -337,6 +420,18 @@ function printTryNext(
   out(
     `  curl -s -X PUT "$CFU/v1/follow-ups/fu-try-1" -H "Authorization: Bearer $CENTER_KEY" -H 'Content-Type: application/json' \\\n` +
       `    -d '{"interactionExternalId":"int-sato-interview","channel":"EMAIL","sentAt":"${DateTime.utc().toISO({ suppressMilliseconds: true })}"}'`,
+  );
+  out('  # what logging another interview would do (its reminders and thank-you draft), storing nothing');
+  out(
+    `  curl -s -X POST "$CFU/v1/interactions/preview" -H "Authorization: Bearer $CENTER_KEY" ${json} \\\n` +
+      `    -d '${JSON.stringify({
+        externalId: 'int-try-1',
+        studentExternalId: 'stu-sato',
+        companyExternalId: 'co-northwind',
+        kind: 'INTERVIEW',
+        occurredAt: DateTime.utc().minus({ hours: 1 }).toISO({ suppressMilliseconds: true }),
+        contactExternalIds: ['ct-smith'],
+      })}'`,
   );
   out("  # the advisor's view over GraphQL");
   out(

@@ -12,6 +12,11 @@ export interface SampleRequest {
   method: 'PUT';
   path: string;
   body: Record<string, unknown>;
+  /**
+   * An interaction the portal previews as it logs it (`POST /v1/interactions/preview` with this body, right
+   * before the PUT), to show the student the thank-you draft at once, before any reminder.
+   */
+  previewWhenLogged?: boolean;
 }
 
 export interface SampleStudent {
@@ -226,6 +231,10 @@ export function sampleCenter(now: DateTime): SampleCenter {
   }
 
   const zoneOf = new Map(students.map((s) => [s.externalId, s.timezone]));
+  /** Marks the interaction's PUT to be previewed first, as a portal does when an interview is logged. */
+  const previewWhenLogged = (externalId: string) => {
+    requests.find((r) => r.path === `/v1/interactions/${externalId}`)!.previewWhenLogged = true;
+  };
   /** A meeting that ended `endedHoursAgo` ago and lasted `hours`, with times written in the student's zone. */
   const meeting = (
     externalId: string,
@@ -365,6 +374,7 @@ export function sampleCenter(now: DateTime): SampleCenter {
     ['ct-yamada'],
     'オンライン面接：志望動機と留学経験',
   );
+  previewWhenLogged('int-nakamura-interview');
   // Miller: an interview four hours ago (DUE) and a career fair three days ago (LATE).
   meeting(
     'int-miller-interview',
@@ -379,6 +389,7 @@ export function sampleCenter(now: DateTime): SampleCenter {
       resultExpectedBy: now.setZone('America/New_York').plus({ days: 10 }).toISODate(),
     },
   );
+  previewWhenLogged('int-miller-interview');
   meeting(
     'int-miller-fair',
     'stu-miller',

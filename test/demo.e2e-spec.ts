@@ -10,13 +10,29 @@ interface Summary {
   ok: boolean;
   companies: string[];
   expected: string[];
+  draftsAtLogging: {
+    interaction: string;
+    studentExternalId: string;
+    firstReminderAt: string | null;
+    locale: 'ja' | 'en';
+    purpose: string;
+    subject: string;
+    text: string;
+  }[];
   deferred: string[];
   boundary: string[];
   rejectedDeliveries: number;
   received: {
     studentExternalId: string;
     locale: 'ja' | 'en';
-    items: { company: string; purpose: string; urgency: string; subject: string; text: string }[];
+    items: {
+      interaction: string;
+      company: string;
+      purpose: string;
+      urgency: string;
+      subject: string;
+      text: string;
+    }[];
   }[];
   missingFollowUps: { advisor: string; totalCount: number; students: string[] };
 }
@@ -106,6 +122,32 @@ describe('npm run demo', () => {
     expect(nakamura.locale).toBe('ja');
     expect(nakamura.items[0].text).toContain('株式会社サンプル商事 人事部 課長 山田 太郎様');
     expect(receivedBy.get('stu-wilson')!.items[0].text).toContain('未来テクノロジー株式会社');
+
+    // The drafts the portal got back as it logged the interviews (the interaction preview), before any
+    // reminder: the ones the reminders then carried.
+    expect(summary.draftsAtLogging.map((d) => [d.interaction, d.locale, d.purpose])).toEqual([
+      ['int-nakamura-interview', 'ja', 'THANK_YOU'],
+      ['int-miller-interview', 'en', 'THANK_YOU'],
+    ]);
+    for (const logged of summary.draftsAtLogging) {
+      expect(logged.firstReminderAt).toEqual(expect.any(String));
+      const delivered = summary.received
+        .find((r) => r.studentExternalId === logged.studentExternalId)
+        ?.items.find((i) => i.interaction === logged.interaction);
+      if (summary.expected.includes(logged.studentExternalId))
+        expect({ subject: logged.subject, text: logged.text }).toEqual({
+          subject: delivered?.subject,
+          text: delivered?.text,
+        });
+    }
+    const stdout = demo.stdout.join('\n');
+    expect(stdout).toContain('POST /v1/interactions/preview, before any reminder');
+    expect(stdout).toContain(`件名: ${summary.draftsAtLogging[0].subject}`);
+    // The try-it commands, with this run's keys, under --once too (printed before the summary line).
+    expect(stdout).toContain('Try next');
+    expect(stdout).toMatch(/export ADVISOR_TOKEN='ey/);
+    expect(stdout).toContain('curl -s "$CFU/v1/students/stu-sato/gaps"');
+    expect(stdout).toContain('curl -s -X POST "$CFU/v1/interactions/preview"');
 
     // The advisor's caseload over GraphQL: everyone with an open gap, whether reminded yet or not.
     expect(summary.missingFollowUps.students.sort()).toEqual(['stu-nakamura', 'stu-sato', 'stu-takahashi']);

@@ -17,11 +17,15 @@ const AUDIT_STUDENT_READS = 'audit:student-reads';
 type StudentsFrom =
   | 'path' // the `externalId` path parameter
   | 'response' // the resource's (or each `items[]` entry's) own `externalId`: students themselves
-  | 'response.studentExternalId'; // the resource's (or each item's) `studentExternalId`: a student's records
+  | 'response.studentExternalId' // the resource's (or each item's) `studentExternalId`: a student's records
+  | 'body.studentExternalId'; // the request body's `studentExternalId`: a POST that only reads (a preview)
 
 /**
  * Marks REST routes whose GET responses show student records (a student, or what belongs to one: gaps,
- * interactions, reminders); one audit row is appended per student shown.
+ * interactions, reminders); one audit row is appended per student shown. On a controller it applies to its
+ * GETs only (its PUTs and POSTs write); on a route it applies whatever the method, for a POST that stores
+ * nothing and answers with a student's records (`POST /v1/interactions/preview`). Only successful responses
+ * are audited: a 4xx showed nothing.
  */
 export const AuditsStudentReads = (operation: string, from: StudentsFrom) =>
   SetMetadata(AUDIT_STUDENT_READS, { operation, from });
@@ -41,14 +45,17 @@ export class AuditStudentReadsInterceptor implements NestInterceptor {
       [context.getHandler(), context.getClass()],
     );
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest & { id?: string }>();
-    if (!marked || request.method !== 'GET' || !request.center) return next.handle();
+    const onRoute = this.reflector.get(AUDIT_STUDENT_READS, context.getHandler()) !== undefined;
+    if (!marked || (request.method !== 'GET' && !onRoute) || !request.center) return next.handle();
     const center = request.center;
     return next.handle().pipe(
       mergeMap((body: unknown) => {
         const students =
           marked.from === 'path'
             ? [String(request.params.externalId)]
-            : studentsInResponse(body, marked.from === 'response' ? 'externalId' : 'studentExternalId');
+            : marked.from === 'body.studentExternalId'
+              ? studentsInResponse(request.body, 'studentExternalId')
+              : studentsInResponse(body, marked.from === 'response' ? 'externalId' : 'studentExternalId');
         const actor = {
           centerId: center.centerId,
           actor: `api-key:${center.apiKeyId}`,

@@ -3,24 +3,34 @@ import type { InteractionFacts, StudentFacts } from '../follow-ups/domain/facts.
 import { renderDraft } from '../follow-ups/domain/drafts.js';
 import { urgencyAt } from '../follow-ups/domain/gaps.js';
 import type { StudentPlan } from '../follow-ups/domain/plan.js';
+import {
+  GAP_PURPOSES,
+  GAP_STATES,
+  GAP_URGENCIES,
+  PLANNED_REMINDER_STATUSES,
+  type GapPurpose,
+  type GapState,
+  type GapUrgency,
+  type PlannedReminderStatus,
+} from '../follow-ups/domain/vocabulary.js';
 import type { InteractionBulkItem } from './interaction.dto.js';
 import type { DraftSubjects } from './interaction-preview.repository.js';
 
 export class PreviewGap {
-  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
   @ApiProperty({ description: '1 for thank-yous; 1 or 2 for check-ins' }) sequence!: number;
-  @ApiProperty({ enum: ['OPEN', 'SATISFIED', 'DISMISSED', 'CLOSED'] }) state!: string;
+  @ApiProperty({ enum: GAP_STATES }) state!: GapState;
   @ApiProperty({ description: 'GET /v1/students/{id}/gaps lists a gap from this instant on' })
   opensAt!: string;
   @ApiProperty() idealBy!: string;
   @ApiProperty() overdueAt!: string;
   @ApiProperty({
-    enum: ['DUE', 'LATE', 'OVERDUE'],
+    enum: GAP_URGENCIES,
     nullable: true,
     type: String,
     description: 'Now; null unless OPEN',
   })
-  urgency!: string | null;
+  urgency!: GapUrgency | null;
 }
 
 export class PreviewReminderItem {
@@ -31,14 +41,14 @@ export class PreviewReminderItem {
     description: "null for the previewed interaction's gaps while it is not stored (its id is not known yet)",
   })
   gapId!: string | null;
-  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
   @ApiProperty() nudge!: number;
   @ApiProperty() interactionExternalId!: string;
 }
 
 export class PreviewReminder {
   @ApiProperty() at!: string;
-  @ApiProperty({ enum: ['SCHEDULED', 'SUPPRESSED'] }) status!: string;
+  @ApiProperty({ enum: PLANNED_REMINDER_STATUSES }) status!: PlannedReminderStatus;
   @ApiProperty({ type: [PreviewReminderItem] }) items!: PreviewReminderItem[];
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'As GET /v1/reminders shows it' })
   why!: Record<string, unknown>;
@@ -46,7 +56,7 @@ export class PreviewReminder {
 
 export class PreviewDraft {
   @ApiProperty({ enum: ['ja', 'en'] }) locale!: string;
-  @ApiProperty({ enum: ['THANK_YOU', 'CHECK_IN'] }) purpose!: string;
+  @ApiProperty({ enum: GAP_PURPOSES }) purpose!: GapPurpose;
   @ApiProperty() subject!: string;
   @ApiProperty() text!: string;
 }
@@ -175,6 +185,7 @@ function draftFor(context: PreviewContext, gaps: StudentPlan['gaps']): PreviewDr
     purpose,
     kind: context.item.kind,
     studentName: student.name,
+    studentNameLatin: student.nameLatin,
     companyName,
     contacts,
     occurredAt: new Date(context.item.occurredAt),
