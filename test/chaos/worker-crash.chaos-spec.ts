@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { advisorBody, companyBody } from '../helpers/fixtures.js';
-import { freshDatabase } from '../helpers/fresh-database.js';
+import { dispatchCenter, startDispatchTestApp } from '../helpers/dispatch-test-app.js';
 import { spawnBuilt, type ServerProcess } from '../helpers/server-process.js';
-import { createCenter, eventually, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually, type TestApp } from '../helpers/test-app.js';
 import { middayZone, WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const REMINDERS = Number(process.env.CHAOS_REMINDERS ?? 2000);
@@ -19,21 +18,21 @@ const SPREAD_MS = 30_000;
  * and the number of duplicate deliveries is reported. PostgreSQL is the truth; the sweep rebuilds the queue.
  */
 describe('worker crashes and a Redis flush lose no reminder', () => {
-  const namespace = `chaos_${randomBytes(4).toString('hex')}`;
   const encryptionKey = randomBytes(32).toString('base64');
   const receiver = new WebhookReceiver();
-  let database: { url: string; drop: () => Promise<void> };
+  /** The API only (it runs no workers); the worker processes below share its database and queue namespace. */
   let api: TestApp;
   const workers: ServerProcess[] = [];
+  const namespace = () => api.runtime.queueNamespace!;
 
   const workerEnv = () => ({
-    DATABASE_URL: database.url,
+    DATABASE_URL: api.runtime.databaseUrl,
     REDIS_URL: process.env.TEST_REDIS_URL ?? '',
     PROCESS_ROLE: 'worker',
     PORT: '0',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cfu-chaos-')),
     ENCRYPTION_KEY: encryptionKey,
-    QUEUE_NAMESPACE: namespace,
+    QUEUE_NAMESPACE: namespace(),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     SWEEP_INTERVAL_SECONDS: '2',
     LOG_LEVEL: 'warn',
@@ -41,21 +40,8 @@ describe('worker crashes and a Redis flush lose no reminder', () => {
 
   beforeAll(async () => {
     const url = await receiver.start();
-    database = await freshDatabase(true);
-    api = await startTestApp({
-      role: 'api',
-      databaseUrl: database.url,
-      queueNamespace: namespace,
-      env: { ENCRYPTION_KEY: encryptionKey, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
-    });
-    const center = await createCenter(api);
-    await api.http
-      .post('/v1/webhook-endpoints')
-      .set(center.auth)
-      .send({ url, eventTypes: ['followup.reminder'] })
-      .expect(201);
-    await api.http.put('/v1/advisors/adv-1').set(center.auth).send(advisorBody).expect(201);
-    await api.http.put('/v1/companies/cmp-1').set(center.auth).send(companyBody).expect(201);
+    api = await startDispatchTestApp({ role: 'api', env: { ENCRYPTION_KEY: encryptionKey } });
+    const { center } = await dispatchCenter(api, url);
     const zone = middayZone();
     for (let start = 0; start < REMINDERS; start += 1000) {
       const ids = Array.from({ length: Math.min(1000, REMINDERS - start) }, (_, i) => start + i);
@@ -87,9 +73,8 @@ describe('worker crashes and a Redis flush lose no reminder', () => {
   afterAll(async () => {
     for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.exited));
-    await api.close();
+    await api.close(); // and drops its database
     await receiver.stop();
-    await database.drop();
   });
 
   it('delivers every reminder at least once, each under a single webhook-id', async () => {
@@ -112,7 +97,7 @@ describe('worker crashes and a Redis flush lose no reminder', () => {
       workers[index % 2] = spawnBuilt('src/main.js', workerEnv());
       if (index === 1 && process.env.TEST_REDIS_URL) {
         const redis = new Redis(process.env.TEST_REDIS_URL);
-        const keys = await redis.keys(`${namespace}:*`);
+        const keys = await redis.keys(`${namespace()}:*`);
         if (keys.length) await redis.del(...keys); // this deployment's whole queue state is gone
         redis.disconnect();
       }

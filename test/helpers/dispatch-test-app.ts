@@ -1,18 +1,37 @@
 import { advisorBody, companyBody, contactBody } from './fixtures.js';
-import { createCenter, startTestApp, type TestApp, type TestCenter } from './test-app.js';
+import {
+  createCenter,
+  startTestApp,
+  type TestApp,
+  type TestAppOptions,
+  type TestCenter,
+} from './test-app.js';
+
+export interface DispatchTestAppOptions {
+  /** The process role; by default `all`, so this process's own workers dispatch. */
+  role?: TestAppOptions['role'];
+  /**
+   * More environment, over the defaults below: e.g. the ENCRYPTION_KEY that worker processes the test spawns
+   * share with this app (they run on its database and queue namespace, `runtime.databaseUrl` and
+   * `runtime.queueNamespace`, which close() drops with it).
+   */
+  env?: Record<string, string>;
+}
 
 /**
  * The app for tests that dispatch to a loopback receiver: isolated (other tests' workers, guard on and full
  * retry schedule, must not sweep up its reminders), private webhook URLs allowed, retries scaled down, and
  * the sweep effectively off so the job path itself is what is tested.
  */
-export function startDispatchTestApp(): Promise<TestApp> {
+export function startDispatchTestApp(options: DispatchTestAppOptions = {}): Promise<TestApp> {
   return startTestApp({
     isolated: true,
+    role: options.role,
     env: {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_RETRY_SCALE: '0.001',
       SWEEP_INTERVAL_SECONDS: '3600',
+      ...options.env,
     },
   });
 }

@@ -41,8 +41,21 @@ export interface TestAppOptions {
   isolated?: boolean;
 }
 
-/** The real application, in this process, on the services global-setup chose, with its own secrets. */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+/** What the application runs on in a test, before it is built: see testRuntime. */
+export interface TestRuntime {
+  runtime: Runtime;
+  /** Writes every line into `logs`. */
+  logger: pino.Logger;
+  logs: string[];
+  /** Drops the database of an isolated runtime (a no-op otherwise), once the app using it is closed. */
+  drop(): Promise<void>;
+}
+
+/**
+ * The runtime (config, secrets, database and queue namespace) and logger that startTestApp builds its app
+ * on, for tests that build a Nest module of their own on the same services.
+ */
+export async function testRuntime(options: Omit<TestAppOptions, 'clock'> = {}): Promise<TestRuntime> {
   const ownDatabase = options.isolated ? await freshDatabase(true) : undefined;
   const databaseUrl = ownDatabase?.url ?? options.databaseUrl ?? process.env.TEST_DATABASE_URL!;
   const redisUrl = options.redisUrl ?? (process.env.TEST_REDIS_URL || undefined);
@@ -71,11 +84,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const logger = pino({ level: 'info' }, sink);
+  return { runtime, logger, logs, drop: async () => ownDatabase?.drop() };
+}
+
+/** The real application, in this process, on the services global-setup chose, with its own secrets. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { runtime, logger, logs, drop } = await testRuntime(options);
   const app = await createApp({ runtime, logger, clock: options.clock });
   await app.init();
   const close = async () => {
     await app.close();
-    await ownDatabase?.drop();
+    await drop();
   };
   return { app, http: request(app.getHttpServer()), runtime, logs, close };
 }
