@@ -1,5 +1,4 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -13,6 +12,7 @@ import { InteractionsModule } from '../interactions/interactions.module.js';
 import type { AdvisorContext } from './advisor-context.js';
 import { AdvisorAuthModule } from './auth/advisor-auth.module.js';
 import { AdvisorAuthService } from './auth/advisor-auth.service.js';
+import { GraphqlExplorer, GraphqlExplorerModule } from './explorer/graphql-explorer.js';
 import { RateLimitService } from './auth/rate-limit.service.js';
 import { formatGraphqlError, serviceUnavailableStatus } from './graphql-errors.js';
 import { HARDENING_PLUGINS, HARDENING_RULES, refuseOverTokenLimit } from './graphql-hardening.js';
@@ -27,21 +27,6 @@ import { ScopeRepository } from './queries/scope.repository.js';
 import { createLoaders } from './queries/loaders.js';
 import { RESOLVERS } from './resolvers.js';
 
-/** Apollo Sandbox embedded at GET /graphql, without telemetry; it asks for the Authorization header first. */
-const explorer = () =>
-  ApolloServerPluginLandingPageLocalDefault({
-    embed: {
-      runTelemetry: false,
-      endpointIsEditable: false,
-      initialState: {
-        pollForSchemaUpdates: false, // each poll would be one more 401 in the log until a key is set
-        sharedHeaders: { Authorization: 'Bearer <advisor JWT or center API key>' },
-      },
-    },
-    includeCookies: false,
-    footer: false,
-  });
-
 /**
  * The advisors' GraphQL API at /graphql, code-first; `npm run schema:print` keeps schema.graphql in step.
  * Authentication, rate limiting and the per-request loaders are set up in the context, before any resolver
@@ -51,12 +36,15 @@ const explorer = () =>
 export class AdvisorsApiModule {
   static forRoot(runtime: Runtime): DynamicModule {
     const production = runtime.config.production;
+    // Not in production: introspection is off there, so an explorer would have no schema to show.
+    const explorer = production ? undefined : GraphqlExplorer.fromInstalledPackages();
     return {
       module: AdvisorsApiModule,
       imports: [
         AdvisorAuthModule,
         FollowUpsModule,
         InteractionsModule,
+        ...(explorer ? [GraphqlExplorerModule.forRoot(explorer)] : []),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AdvisorAuthModule],
@@ -70,8 +58,9 @@ export class AdvisorsApiModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
-            // Nest's GraphiQL stays off; browsers (Accept: text/html) asking GET /graphql get Apollo Sandbox
-            // instead, added below. Other GETs and all POSTs go through CSRF prevention as before.
+            // Nest's GraphiQL stays off (it loads GraphiQL from a CDN); browsers (Accept: text/html) asking
+            // GET /graphql get our own explorer instead, added below, served from this service's own
+            // dependencies. Other GETs and all POSTs go through CSRF prevention as before.
             graphiql: false,
             introspection: !production,
             hideSchemaDetailsFromClientErrors: production, // no "Did you mean …?" field suggestions
@@ -84,9 +73,7 @@ export class AdvisorsApiModule {
               nulFreeVariables,
               ...HARDENING_PLUGINS,
               serviceUnavailableStatus,
-              // Not in production: introspection is off there, so the explorer would have no schema to show,
-              // and a production API need not serve a page that loads Apollo's scripts from their CDN.
-              ...(production ? [] : [explorer()]),
+              ...(explorer ? [explorer.landingPage()] : []),
             ],
             validationRules: [...HARDENING_RULES, nulFreeStringLiterals, dateTimeLiteralsNamed],
             formatError: formatGraphqlError(new Logger('GraphQL')),
