@@ -40,7 +40,16 @@ import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DOCS = path.join(ROOT, 'docs');
 const PAGES = ['integrating-the-portal.md', 'receiving-webhooks.md', 'advisor-queries.md', 'operating.md'];
-const PAGES_WITHOUT_EXAMPLES = ['README.md', 'security.md', 'architecture.md', 'benchmarks.md'];
+const PAGES_WITHOUT_EXAMPLES = [
+  'README.md',
+  'security.md',
+  'architecture.md',
+  'benchmarks.md',
+  'rules.md',
+  'rest-api.md',
+  'webhooks.md',
+  'graphql-api.md',
+];
 /** What the stand-in checkout holds: the build the pages run, and the service's DATA_DIR. */
 const CHECKOUT_ENTRIES = ['.data', 'dist'];
 
