@@ -30,9 +30,9 @@ function storedFrom(stored: StudentPlan): {
         {
           id: gap.id,
           studentId: 'student-1',
-          opensAt: new Date(gap.opensAt),
-          idealBy: new Date(gap.idealBy),
-          overdueAt: new Date(gap.overdueAt),
+          opensAt: gap.opensAt,
+          idealBy: gap.idealBy,
+          overdueAt: gap.overdueAt,
           state: gap.state,
           stateReason: gap.stateReason,
         },

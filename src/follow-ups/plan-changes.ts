@@ -7,9 +7,10 @@ import type { StudentReminder } from './reminders.repository.js';
 export interface StoredGap {
   id: string;
   studentId: string;
-  opensAt: Date;
-  idealBy: Date;
-  overdueAt: Date;
+  /** Epoch milliseconds, as the plan's. */
+  opensAt: number;
+  idealBy: number;
+  overdueAt: number;
   state: GapState;
   stateReason: string | null;
 }
@@ -68,9 +69,9 @@ export function planChanges(
       const same =
         row &&
         row.studentId === studentId &&
-        row.opensAt.getTime() === gap.opensAt &&
-        row.idealBy.getTime() === gap.idealBy &&
-        row.overdueAt.getTime() === gap.overdueAt &&
+        row.opensAt === gap.opensAt &&
+        row.idealBy === gap.idealBy &&
+        row.overdueAt === gap.overdueAt &&
         row.state === gap.state &&
         row.stateReason === gap.stateReason;
       if (!same) gaps.push({ studentId, gap });

@@ -47,6 +47,9 @@ export async function studentIdsAfter(
   return rows.map((row) => row.id);
 }
 
+/** A timestamptz as epoch milliseconds (float8, which pg hands over as a number), cut to ms as a Date is. */
+const EPOCH_MS = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
 /** What a recompute starts from: the rules' facts and the rows the last recompute stored. */
 export interface RecomputeInputs {
   facts: Map<string, StudentFacts>;
@@ -134,9 +137,13 @@ async function addInteractionFacts(
     });
   }
   const followUps = await manager.query<{ interaction_id: string; purpose: GapPurpose; sent_at: Date }[]>(
-    `SELECT interaction_id, purpose, sent_at FROM follow_ups
-     WHERE center_id = $1 AND interaction_id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-    [centerId, interactions.map((i) => i.id)],
+    // Found through the students' interactions (a thousand ids) rather than by the interactions' own ids (ten
+    // thousand in a batch, sent and parsed as one array): a third of the time of this statement.
+    `SELECT f.interaction_id, f.purpose, f.sent_at FROM follow_ups f
+     JOIN interactions i ON i.id = f.interaction_id
+     WHERE f.center_id = $1 AND f.deleted_at IS NULL
+       AND i.center_id = $1 AND i.student_id = ANY($2::uuid[]) AND i.deleted_at IS NULL`,
+    [centerId, [...facts.keys()]],
   );
   for (const f of followUps) {
     facts
@@ -160,15 +167,18 @@ async function loadStoredGaps(
     {
       id: string;
       student_id: string;
-      opens_at: Date;
-      ideal_by: Date;
-      overdue_at: Date;
+      opens_at: number;
+      ideal_by: number;
+      overdue_at: number;
       state: GapState;
       state_reason: string | null;
       snoozed_until: Date | null;
     }[]
   >(
-    `SELECT id, student_id, opens_at, ideal_by, overdue_at, state, state_reason, snoozed_until FROM gaps
+    // Instants as epoch milliseconds, as the plan has them: parsing three timestamps into Dates per gap was a
+    // third of this statement's time, and the comparison needs only the numbers.
+    `SELECT id, student_id, ${EPOCH_MS('opens_at')} AS opens_at, ${EPOCH_MS('ideal_by')} AS ideal_by,
+            ${EPOCH_MS('overdue_at')} AS overdue_at, state, state_reason, snoozed_until FROM gaps
      WHERE center_id = $1 AND student_id = ANY($2::uuid[])`,
     [centerId, studentIds],
   );
