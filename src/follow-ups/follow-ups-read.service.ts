@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../common/app-error.js';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { decodeInstantIdCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import { notInCenter } from '../common/resource-repository.js';
 import { urgencyAt } from './domain/gaps.js';
 import { studentGapResources } from './gaps.repository.js';
 import type { GapResource, ReminderQuery, ReminderResource } from './read.dto.js';
@@ -21,7 +21,7 @@ export class FollowUpsReadService {
   async gapsOf(centerId: string, studentExternalId: string): Promise<GapResource[]> {
     const now = this.clock.now();
     const studentId = await studentIdOf(this.dataSource.manager, centerId, studentExternalId);
-    if (!studentId) throw new NotFoundError(`No student ${studentExternalId} in this center.`);
+    if (!studentId) throw notInCenter('student', studentExternalId);
     const rows = await studentGapResources(this.dataSource.manager, centerId, studentId, now);
     return rows.map((row) => ({
       ...row,

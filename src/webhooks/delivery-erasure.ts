@@ -3,7 +3,7 @@ import {
   eraseEmptyDigests,
   pruneStudentFromDigests,
   scrubReminderDeliveries,
-} from './deliveries.repository.js';
+} from './delivery-log.repository.js';
 
 export const ERASED_REASON = 'the student was erased';
 

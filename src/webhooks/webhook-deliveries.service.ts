@@ -7,13 +7,13 @@ import {
   type Page,
 } from '../common/pagination.js';
 import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
-import { DeliveriesRepository } from './deliveries.repository.js';
+import { DeliveryLogRepository } from './delivery-log.repository.js';
 import type { DeliveryQuery, DeliveryResource } from './webhook-delivery.dto.js';
 
 @Injectable()
 export class WebhookDeliveriesService {
   constructor(
-    private readonly deliveries: DeliveriesRepository,
+    private readonly deliveries: DeliveryLogRepository,
     private readonly scheduler: ReminderScheduler,
   ) {}
 

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveriesProcessor } from './deliveries.processor.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
+import { DeliveryLogRepository } from './delivery-log.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller.js';
@@ -21,9 +22,11 @@ export class WebhooksModule {
       controllers: options.servesApi ? [WebhookEndpointsController, WebhookDeliveriesController] : [],
       providers: [
         EndpointsRepository, // both roles: the api's CRUD, the sender's endpoint health
-        DeliveriesRepository, // both roles: the api's delivery log, the sender's claims and outcomes
-        ...(options.servesApi ? [WebhookEndpointsService, WebhookDeliveriesService] : []),
-        ...(options.runsWorkers ? [DeliveryService, DeliveriesProcessor] : []),
+        // The api reads the delivery log; the worker writes deliveries, claims them and records the outcomes.
+        ...(options.servesApi
+          ? [WebhookEndpointsService, WebhookDeliveriesService, DeliveryLogRepository]
+          : []),
+        ...(options.runsWorkers ? [DeliveryService, DeliveriesProcessor, DeliveriesRepository] : []),
       ],
       // Dispatch and escalation (src/reminders) write the deliveries they hand to DeliveryService.
       exports: options.runsWorkers ? [DeliveryService, DeliveriesRepository] : [],

@@ -5,9 +5,12 @@ import { badUserInput } from '../graphql-errors.js';
 import type { MissingFollowUpsFilter } from '../models/inputs.js';
 import type { Gap, StudentGapConnection } from '../models/gap.model.js';
 import { withUrgency, type Loaders } from './loaders.js';
-import { missingFollowUpsParams, MissingFollowUpsRepository } from './missing-follow-ups.repository.js';
+import {
+  missingFollowUpsParams,
+  MissingFollowUpsRepository,
+  reviveDates,
+} from './missing-follow-ups.repository.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
-import { reviveDates } from './row-columns.sql.js';
 import { ScopeRepository } from './scope.repository.js';
 
 export const MAX_PAGE = 100;

@@ -13,7 +13,7 @@ import {
   INTERACTION_COLUMNS,
   openGapsSql,
   STUDENT_COLUMNS,
-} from './row-columns.sql.js';
+} from './relations.repository.js';
 
 /**
  * totalCount reads at most this many matching open gaps, whatever the size of the scope, and counts their
@@ -217,4 +217,25 @@ export class MissingFollowUpsRepository {
     const [row] = await this.dataSource.query<MissingFollowUpsRow[]>(MISSING_FOLLOW_UPS_SQL, params);
     return row;
   }
+}
+
+const TIMESTAMP_FIELDS = [
+  'occurredAt',
+  'endedAt',
+  'idealBy',
+  'overdueAt',
+  'snoozedUntil',
+  'lastRemindedAt',
+  'nextReminderAt',
+];
+
+/**
+ * The page's interactions and gaps come back inside JSON (json_agg), so their timestamps arrive as text: this
+ * turns those fields back into Dates.
+ */
+export function reviveDates<T extends object>(row: T): T {
+  const revived = { ...row } as Record<string, unknown>;
+  for (const field of TIMESTAMP_FIELDS)
+    if (typeof revived[field] === 'string') revived[field] = new Date(revived[field]);
+  return revived as T;
 }
