@@ -13,7 +13,7 @@ const PAGE = `query($filter: MissingFollowUpsFilter, $first: Int, $after: String
   studentsMissingFollowUps(filter: $filter, first: $first, after: $after) {
     totalCount
     edges { cursor node { student { externalId } gaps { id purpose urgency overdueAt interaction { externalId kind } } } }
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;
 
@@ -119,7 +119,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
 
       const first = await pageOf(advisor, { first: 3 });
       expect(first.totalCount).toBe(7);
-      expect(first.pageInfo.hasNextPage).toBe(true);
+      expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+      expect(first.pageInfo.startCursor).toBe(first.edges[0].cursor);
       const seen = studentsIn(first);
       // Between page requests: a new student more urgent than anyone, an even earlier interaction for a
       // student not yet shown, and a follow-up that satisfies another unseen student's only gap.
@@ -131,6 +132,8 @@ describe('advisor GraphQL API (real database, injected clock)', () => {
       let after = first.pageInfo.endCursor;
       for (;;) {
         const page = await pageOf(advisor, { first: 3, after });
+        expect(page.pageInfo.hasPreviousPage).toBe(true);
+        expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
         seen.push(...studentsIn(page));
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor;

@@ -101,10 +101,18 @@ export class StudentGapEdge {
   @Field(() => StudentGaps) node!: StudentGaps;
 }
 
-@ObjectType()
+@ObjectType({
+  description: 'Where a page stands in the list (Relay connections; pages go forward with `after`).',
+})
 export class PageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field({ description: 'True when more students follow: pass endCursor as `after` for them.' })
+  hasNextPage!: boolean;
+  @Field({ description: 'True for a page reached with `after` (the first page has none before it).' })
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor; null on an empty page." })
+  startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "The last edge's cursor; null on an empty page." })
+  endCursor!: string | null;
 }
 
 @ObjectType()

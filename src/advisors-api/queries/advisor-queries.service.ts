@@ -57,7 +57,12 @@ export class AdvisorQueriesService {
       totalCount: result.total,
       totalCountIsExact: result.total_exact,
       edges: edges as StudentGapConnection['edges'],
-      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage: cursor !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
     };
   }
 
