@@ -94,7 +94,7 @@ function withoutDoubledPunctuation(rendered: string): string {
 }
 
 /**
- * How an English draft names a person (SPEC rule 10, README "Drafts"): by `nameLatin` when the portal gave
+ * How an English draft names a person (docs/rules.md, "Drafts"): by `nameLatin` when the portal gave
  * one; else by the name itself when it is written in Latin script ("Hanako Yamada", "José Núñez"); else not
  * at all (null). Guessing a romanisation, or which part of "山田 太郎" is the family name, would put a wrong
  * or broken name in the greeting ("Dear 山田 太郎,"), so a person without a Latin-script name is left out of
