@@ -79,6 +79,21 @@ describe('cross-cutting HTTP behaviour', () => {
     expect(page.text).toContain('swagger-ui');
   });
 
+  it('names every operation for what it does (upsertStudent), once, as generated clients call their methods', async () => {
+    const spec = (await t.http.get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    const ids = Object.values(spec.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => operation.operationId ?? ''),
+    );
+    expect(ids.filter((id) => !/^[a-z]+(?:[A-Z][a-z]+)+$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(spec.paths['/v1/students/{externalId}'].put.operationId).toBe('upsertStudent');
+    expect(spec.paths['/v1/interactions/bulk'].post.operationId).toBe('bulkUpsertInteractions');
+    expect(spec.paths['/v1/follow-ups'].get.operationId).toBe('listFollowUps');
+    expect(spec.paths['/v1/students/{externalId}/gaps'].get.operationId).toBe('listStudentGaps');
+  });
+
   it('gives every operation a summary, each error its own example, and calls API keys what they are', async () => {
     type Response = { content?: Record<string, { example?: { status?: number; type?: string } }> };
     type Operation = { summary?: string; responses: Record<string, Response> };

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { FollowUpEngineController } from '../follow-ups/follow-ups.controller.js';
-import { LoggedFollowUpsController } from '../interactions/follow-ups.controller.js';
+import { operationIdFor } from './operation-ids.js';
 
 type Operation = { responses: Record<string, unknown>; parameters?: unknown[] };
 
@@ -78,17 +77,6 @@ const PROBLEM_EXAMPLES: Record<string, object> = {
 
 type Response = { description?: string; content?: Record<string, unknown> };
 
-/**
- * Operation ids are `<controller class>_<method>`, as Nest makes them, and clients generated from the document
- * name their methods after them: controllers renamed since the ids were published keep their published name.
- */
-const PUBLISHED_CONTROLLER_NAMES: Readonly<Record<string, string>> = {
-  [FollowUpEngineController.name]: 'FollowUpsController',
-  [LoggedFollowUpsController.name]: 'FollowUpsController',
-};
-const operationId = (controllerKey: string, methodKey: string) =>
-  `${PUBLISHED_CONTROLLER_NAMES[controllerKey] ?? controllerKey}_${methodKey}`;
-
 /** The problem+json body of an error response, with the example of its status. */
 const problemContent = (status: string) => ({
   'application/problem+json': { schema: PROBLEM, example: PROBLEM_EXAMPLES[status] },
@@ -118,7 +106,7 @@ export function mountOpenApi(app: INestApplication): void {
     )
     .build();
   const document = withConventions(
-    SwaggerModule.createDocument(app, config, { operationIdFactory: operationId }),
+    SwaggerModule.createDocument(app, config, { operationIdFactory: operationIdFor }),
   );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
