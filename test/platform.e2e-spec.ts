@@ -94,6 +94,37 @@ describe('cross-cutting HTTP behaviour', () => {
     expect(spec.paths['/v1/students/{externalId}/gaps'].get.operationId).toBe('listStudentGaps');
   });
 
+  it('documents the response headers the service sends, and marks routes without a key as such', async () => {
+    type Response = { headers?: Record<string, { $ref?: string }> };
+    const spec = (await t.http.get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, Response> }>>;
+      components: { headers: Record<string, unknown> };
+    };
+    const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+    expect(Object.keys(spec.components.headers).sort()).toEqual([
+      'Idempotent-Replayed',
+      'Retry-After',
+      'X-Request-Id',
+    ]);
+    expect(spec.paths['/health/live'].get.security).toEqual([]);
+    expect(spec.paths['/v1/students'].get.security).toEqual([{ apiKey: [] }]);
+    for (const operations of Object.values(spec.paths)) {
+      for (const operation of Object.values(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          expect(response.headers?.['X-Request-Id']).toEqual(ref('X-Request-Id'));
+          if (status === '429' || status === '503')
+            expect(response.headers?.['Retry-After']).toEqual(ref('Retry-After'));
+        }
+      }
+    }
+    expect(spec.paths['/v1/students/bulk'].post.responses['200'].headers?.['Idempotent-Replayed']).toEqual(
+      ref('Idempotent-Replayed'),
+    );
+    // What the document says is what the service sends.
+    const answered = await t.http.get('/health/live').expect(200);
+    expect(answered.headers['x-request-id']).toEqual(expect.any(String));
+  });
+
   it('gives every operation a summary, each error its own example, and calls API keys what they are', async () => {
     type Response = { content?: Record<string, { example?: { status?: number; type?: string } }> };
     type Operation = { summary?: string; responses: Record<string, Response> };

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { operationIdFor } from './operation-ids.js';
 
-type Operation = { responses: Record<string, unknown>; parameters?: unknown[] };
+type Operation = { responses: Record<string, unknown>; parameters?: unknown[]; security?: unknown[] };
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
 
@@ -75,7 +75,11 @@ const PROBLEM_EXAMPLES: Record<string, object> = {
   },
 };
 
-type Response = { description?: string; content?: Record<string, unknown> };
+type Response = {
+  description?: string;
+  content?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+};
 
 /** The problem+json body of an error response, with the example of its status. */
 const problemContent = (status: string) => ({
@@ -145,6 +149,24 @@ function withConventions(document: OpenAPIObject): OpenAPIObject {
       },
     },
   };
+  document.components.headers = {
+    ...document.components.headers,
+    'X-Request-Id': {
+      description:
+        "The request's id (a well-formed one sent by the caller is kept); every log line of it carries it",
+      schema: { type: 'string' },
+    },
+    'Retry-After': {
+      description: 'Seconds to wait before retrying',
+      schema: { type: 'integer', minimum: 1 },
+    },
+    'Idempotent-Replayed': {
+      description:
+        'true when this is the stored response of an earlier request with the same Idempotency-Key',
+      schema: { type: 'string', enum: ['true'] },
+    },
+  };
+  const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/v1/')) continue;
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
@@ -173,6 +195,10 @@ function withConventions(document: OpenAPIObject): OpenAPIObject {
         if (PROBLEM_EXAMPLES[status] && !response.content) response.content = problemContent(status);
       }
       if (method === 'post') {
+        for (const [status, response] of Object.entries(responses)) {
+          if (status.startsWith('2'))
+            response.headers = { ...response.headers, 'Idempotent-Replayed': header('Idempotent-Replayed') };
+        }
         operation.parameters = [
           ...(operation.parameters ?? []),
           {
@@ -183,6 +209,17 @@ function withConventions(document: OpenAPIObject): OpenAPIObject {
             schema: { type: 'string', maxLength: 255 },
           },
         ];
+      }
+    }
+  }
+  // Last, so the responses added above get their headers too.
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, Operation>)) {
+      // A route without a key (health) says so, rather than inheriting nothing and looking unspecified.
+      operation.security ??= [];
+      for (const [status, response] of Object.entries(operation.responses as Record<string, Response>)) {
+        response.headers = { ...response.headers, 'X-Request-Id': header('X-Request-Id') };
+        if (status === '429' || status === '503') response.headers['Retry-After'] = header('Retry-After');
       }
     }
   }
