@@ -103,6 +103,9 @@ describe('cross-cutting HTTP behaviour', () => {
     const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
     expect(Object.keys(spec.components.headers).sort()).toEqual([
       'Idempotent-Replayed',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
       'Retry-After',
       'X-Request-Id',
     ]);
@@ -127,7 +130,7 @@ describe('cross-cutting HTTP behaviour', () => {
 
   it('gives every operation a summary, each error its own example, and calls API keys what they are', async () => {
     type Response = { content?: Record<string, { example?: { status?: number; type?: string } }> };
-    type Operation = { summary?: string; responses: Record<string, Response> };
+    type Operation = { summary?: string; description?: string; responses: Record<string, Response> };
     const spec = (await t.http.get('/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, Operation>>;
       components: { securitySchemes: Record<string, { bearerFormat?: string }> };
@@ -138,6 +141,7 @@ describe('cross-cutting HTTP behaviour', () => {
       for (const [method, operation] of Object.entries(operations)) {
         if (!operation.summary?.trim() || operation.summary.includes('\n'))
           unsummarised.push(`${method} ${path}`);
+        if (!operation.description?.trim()) unsummarised.push(`${method} ${path} (description)`);
         if (!path.startsWith('/v1/')) continue;
         for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue;

@@ -1,85 +1,31 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { RATE_LIMIT_HEADERS } from '../common/rate-limit/rest-rate-limit.interceptor.js';
+import { INTERACTION_KINDS } from '../follow-ups/domain/vocabulary.js';
+import { PROBLEM_EXAMPLES, PROBLEM_SCHEMA, RESPONSE_HEADERS } from './openapi-examples.js';
+import { applyValidationLimits, type Schema } from './openapi-limits.js';
+import { WEBHOOK_SCHEMAS, webhookCallbacks } from './openapi-webhooks.js';
+import { OPERATION_DESCRIPTIONS, TAG_DESCRIPTIONS } from './operation-docs.js';
 import { operationIdFor } from './operation-ids.js';
-
-type Operation = { responses: Record<string, unknown>; parameters?: unknown[]; security?: unknown[] };
-
-const PROBLEM = { $ref: '#/components/schemas/Problem' };
-
-/**
- * One example per error status, as the service sends it (types and titles from common/app-error.ts and the
- * problem filter), so Swagger UI does not show the 400 validation example under every error.
- */
-const PROBLEM_EXAMPLES: Record<string, object> = {
-  '400': {
-    type: '/problems/validation-error',
-    title: 'Invalid request',
-    status: 400,
-    detail: 'The request has invalid fields; see errors[].',
-    errors: [{ path: 'timezone', message: 'must be an IANA time zone such as Asia/Tokyo' }],
-  },
-  '401': {
-    type: '/problems/unauthorized',
-    title: 'Unauthorized',
-    status: 401,
-    detail: 'The API key is not valid or has been revoked.',
-  },
-  '404': {
-    type: '/problems/not-found',
-    title: 'Not found',
-    status: 404,
-    detail: 'No student stu-1 in this center.',
-  },
-  '409': {
-    type: '/problems/conflict',
-    title: 'Conflict',
-    status: 409,
-    detail: 'A request with this Idempotency-Key is still in progress; retry it later.',
-  },
-  '410': {
-    type: '/problems/erased',
-    title: 'Erased',
-    status: 410,
-    detail:
-      'This delivery was about a student who has since been erased; its content is gone and it cannot be redelivered.',
-  },
-  '413': {
-    type: 'about:blank',
-    title: 'Payload Too Large',
-    status: 413,
-    detail: 'The request body is too large (at most 5 MB).',
-  },
-  '415': {
-    type: '/problems/unsupported-media-type',
-    title: 'Unsupported media type',
-    status: 415,
-    detail: 'Request bodies must be JSON, sent with Content-Type: application/json.',
-  },
-  '422': {
-    type: '/problems/unprocessable',
-    title: 'Unprocessable request',
-    status: 422,
-    detail: 'advisorExternalId adv-9 does not name an advisor in this center.',
-  },
-  '429': {
-    type: '/problems/too-many-requests',
-    title: 'Too many requests',
-    status: 429,
-    detail: 'This center has used its REST budget for this minute; retry in 12 s.',
-  },
-  '503': {
-    type: '/problems/service-unavailable',
-    title: 'Service unavailable',
-    status: 503,
-    detail: 'The service cannot reach its database right now; retry in 5 s.',
-  },
-};
 
 type Response = {
   description?: string;
   content?: Record<string, unknown>;
   headers?: Record<string, unknown>;
 };
+type Parameter = { name: string; in: string; required?: boolean; schema?: Schema; description?: string };
+type Operation = {
+  operationId?: string;
+  description?: string;
+  tags?: string[];
+  responses: Record<string, Response>;
+  parameters?: Parameter[];
+  security?: Record<string, unknown>[];
+  callbacks?: Record<string, unknown>;
+};
+
+const PROBLEM = { $ref: '#/components/schemas/Problem' };
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 /** The problem+json body of an error response, with the example of its status. */
 const problemContent = (status: string) => ({
@@ -99,6 +45,16 @@ export function mountOpenApi(app: INestApplication): void {
         'Errors are RFC 9457 problem+json. Every POST accepts an `Idempotency-Key` header.',
     )
     .setVersion('1')
+    // Relative: the document is served by the service it describes, at whatever address that has. Internal:
+    // its clients are the center's own portal and services, not the public.
+    .addServer(
+      '/',
+      'This service, in whichever environment (local, staging, production) serves this document',
+      {},
+      {
+        'x-internal': true,
+      },
+    )
     // Opaque keys, not JWTs (Nest's addBearerAuth would say bearerFormat JWT); only GraphQL takes JWTs.
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'A center API key (cfk_…)' },
@@ -118,110 +74,172 @@ export function mountOpenApi(app: INestApplication): void {
   });
 }
 
-/**
- * Adds what every /v1 operation shares, once, instead of on each route: the problem+json error responses
- * and the Idempotency-Key header of POSTs.
- */
-function withConventions(document: OpenAPIObject): OpenAPIObject {
-  document.components = document.components ?? {};
-  document.components.schemas = {
-    ...document.components.schemas,
-    Problem: {
-      type: 'object',
-      required: ['type', 'title', 'status', 'detail'],
-      properties: {
-        type: { type: 'string', example: '/problems/validation-error' },
-        title: { type: 'string', example: 'Invalid request' },
-        status: { type: 'integer', example: 400 },
-        detail: { type: 'string', example: 'The request has invalid fields; see errors[].' },
-        instance: { type: 'string', example: '/v1/students/stu-1' },
-        requestId: { type: 'string', example: '8b645842-75c2-453e-b9d4-194d92bdfafc' },
-        errors: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              path: { type: 'string', example: 'timezone' },
-              message: { type: 'string', example: 'must be an IANA time zone such as Asia/Tokyo' },
-            },
-          },
+/** Why a reminder goes out when it does (follow-ups/domain/schedule.ts ReminderWhy), as stored with it. */
+const REMINDER_WHY: Schema = {
+  type: 'object',
+  description: 'Rule, anchor, time zone, quiet-hours shift and spacing decision',
+  required: ['timezone', 'items', 'quietHours', 'spacing'],
+  properties: {
+    timezone: { type: 'string' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['gapId', 'nudge', 'rule', 'anchor', 'dueAt'],
+        properties: {
+          gapId: { type: 'string', format: 'uuid' },
+          nudge: { type: 'integer', format: 'int32', minimum: 1, maximum: 2 },
+          rule: { type: 'string' },
+          anchor: { type: 'string' },
+          dueAt: { type: 'string' },
+          caughtUp: { type: 'string' },
         },
       },
     },
+    quietHours: {
+      type: 'object',
+      nullable: true,
+      required: ['from', 'to', 'reason'],
+      properties: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        reason: { type: 'string', enum: ['next-morning', 'pulled-before-deadline'] },
+      },
+    },
+    spacing: {
+      type: 'object',
+      required: ['decision', 'detail'],
+      properties: {
+        decision: { type: 'string', enum: ['none', 'coalesced', 'delayed'] },
+        detail: { type: 'string' },
+      },
+    },
+    suppressed: { type: 'string' },
+  },
+};
+
+/** OpenAPI 3.0's `nullable` does not reach into an allOf: `null` must be a branch of its own. */
+const NULL_ONLY: Schema = { type: 'object', nullable: true, enum: [null], description: 'null' };
+
+function nullableRefs(schemas: Record<string, Schema>): void {
+  for (const schema of Object.values(schemas))
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (!property.nullable || property.allOf?.length !== 1) continue;
+      const { description } = property;
+      schema.properties![name] = {
+        ...(description ? { description } : {}),
+        oneOf: [property.allOf[0], NULL_ONLY],
+      };
+    }
+}
+
+/** Path parameters a controller's pipe reads but Nest did not document (an enum pipe on `kind`). */
+const PATH_PARAMETERS: Readonly<Record<string, Schema>> = {
+  kind: { type: 'string', enum: [...INTERACTION_KINDS] },
+};
+
+function documentPathParameters(path: string, operation: Operation): void {
+  for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+    if (operation.parameters?.some((p) => p.in === 'path' && p.name === name)) continue;
+    operation.parameters = [
+      ...(operation.parameters ?? []),
+      { name, in: 'path', required: true, schema: { ...(PATH_PARAMETERS[name] ?? { type: 'string' }) } },
+    ];
+  }
+}
+
+/** Statuses answered after the rate limiter counted the request, so they carry its headers. */
+const COUNTED = /^(2..|400|404|409|410|422|429)$/;
+
+/**
+ * Adds what every operation shares, once, instead of on each route: descriptions, the problem+json error
+ * responses, the Idempotency-Key header of POSTs, response headers, the validation limits and the webhooks.
+ */
+function withConventions(document: OpenAPIObject): OpenAPIObject {
+  document.components = document.components ?? {};
+  const schemas = (document.components.schemas ?? {}) as Record<string, Schema>;
+  Object.assign(schemas, { Problem: PROBLEM_SCHEMA, ReminderWhy: REMINDER_WHY }, WEBHOOK_SCHEMAS);
+  schemas.BulkItemResult.properties!.error = {
+    description: 'For items that failed: the problem, as the whole request would have had it',
+    allOf: [PROBLEM],
   };
-  document.components.headers = {
-    ...document.components.headers,
-    'X-Request-Id': {
-      description:
-        "The request's id (a well-formed one sent by the caller is kept); every log line of it carries it",
-      schema: { type: 'string' },
-    },
-    'Retry-After': {
-      description: 'Seconds to wait before retrying',
-      schema: { type: 'integer', minimum: 1 },
-    },
-    'Idempotent-Replayed': {
-      description:
-        'true when this is the stored response of an earlier request with the same Idempotency-Key',
-      schema: { type: 'string', enum: ['true'] },
-    },
-  };
-  const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
-  for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith('/v1/')) continue;
-    for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
-      const responses = operation.responses as Record<string, Response>;
-      const hasBody = method === 'put' || method === 'post';
-      responses['400'] ??= problemResponse('400', 'Invalid input: errors[] lists each problem');
-      responses['401'] ??= problemResponse('401', 'Missing, wrong or revoked key');
-      if (path.includes('{')) responses['404'] ??= problemResponse('404', "Not found in the caller's center");
-      if (method === 'post')
-        responses['409'] ??= problemResponse(
-          '409',
-          'A request with this Idempotency-Key is still in progress',
-        );
-      if (hasBody) {
-        responses['413'] ??= problemResponse('413', 'A body over 5 MB');
-        responses['415'] ??= problemResponse('415', 'A body that is not application/json');
-        responses['422'] ??= problemResponse(
-          '422',
-          'A referenced record does not exist, or an Idempotency-Key was reused',
-        );
-      }
-      responses['429'] ??= problemResponse('429', "Over the center's requests per minute; see Retry-After");
-      responses['503'] ??= problemResponse('503', 'The database is unreachable; retry after Retry-After');
+  schemas.ReminderResource.properties!.why = { $ref: '#/components/schemas/ReminderWhy' };
+  nullableRefs(schemas);
+  document.components.schemas = schemas;
+  document.components.headers = { ...document.components.headers, ...RESPONSE_HEADERS };
+  const paths = document.paths as unknown as Record<string, Record<string, Operation>>;
+  for (const [path, item] of Object.entries(paths))
+    for (const operation of Object.values(item)) documentPathParameters(path, operation);
+  applyValidationLimits(schemas, paths);
+  const tags = new Set<string>();
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      operation.description ??= OPERATION_DESCRIPTIONS[operation.operationId ?? ''];
+      if (!operation.description)
+        throw new Error(`No description for ${operation.operationId}: add one in operation-docs.ts.`);
+      operation.tags?.forEach((tag) => tags.add(tag));
+      const responses = operation.responses;
+      responses['500'] ??= problemResponse(
+        '500',
+        'An unexpected error; quote the requestId when reporting it',
+      );
+      if (path.startsWith('/v1/')) addErrorResponses(path, method, operation);
       // Error responses a controller declared (410, a route's own 409) get the problem body and example too.
-      for (const [status, response] of Object.entries(responses)) {
+      for (const [status, response] of Object.entries(responses))
         if (PROBLEM_EXAMPLES[status] && !response.content) response.content = problemContent(status);
-      }
-      if (method === 'post') {
-        for (const [status, response] of Object.entries(responses)) {
-          if (status.startsWith('2'))
-            response.headers = { ...response.headers, 'Idempotent-Replayed': header('Idempotent-Replayed') };
-        }
-        operation.parameters = [
-          ...(operation.parameters ?? []),
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            description: 'Repeat with the same key and body within 24 h to get the first response again',
-            schema: { type: 'string', maxLength: 255 },
-          },
-        ];
-      }
+      if (operation.operationId === 'createWebhookEndpoint') operation.callbacks = webhookCallbacks();
     }
   }
+  document.info.license = { name: 'Proprietary' };
+  document.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   // Last, so the responses added above get their headers too.
-  for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item as Record<string, Operation>)) {
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
       // A route without a key (health) says so, rather than inheriting nothing and looking unspecified.
       operation.security ??= [];
-      for (const [status, response] of Object.entries(operation.responses as Record<string, Response>)) {
+      const counted = operation.security.some((requirement) => 'apiKey' in requirement);
+      for (const [status, response] of Object.entries(operation.responses)) {
         response.headers = { ...response.headers, 'X-Request-Id': header('X-Request-Id') };
         if (status === '429' || status === '503') response.headers['Retry-After'] = header('Retry-After');
+        if (counted && COUNTED.test(status))
+          for (const name of RATE_LIMIT_HEADERS) response.headers[name] = header(name);
       }
     }
   }
   return document;
+}
+
+function addErrorResponses(path: string, method: string, operation: Operation): void {
+  const responses = operation.responses;
+  const hasBody = method === 'put' || method === 'post';
+  responses['400'] ??= problemResponse('400', 'Invalid input: errors[] lists each problem');
+  responses['401'] ??= problemResponse('401', 'Missing, wrong or revoked key');
+  if (path.includes('{')) responses['404'] ??= problemResponse('404', "Not found in the caller's center");
+  if (method === 'post')
+    responses['409'] ??= problemResponse('409', 'A request with this Idempotency-Key is still in progress');
+  if (hasBody) {
+    responses['413'] ??= problemResponse('413', 'A body over 5 MB');
+    responses['415'] ??= problemResponse('415', 'A body that is not application/json');
+    responses['422'] ??= problemResponse(
+      '422',
+      'A referenced record does not exist, or an Idempotency-Key was reused',
+    );
+  }
+  responses['429'] ??= problemResponse('429', "Over the center's requests per minute; see Retry-After");
+  responses['503'] ??= problemResponse('503', 'The database is unreachable; retry after Retry-After');
+  if (method === 'post') {
+    for (const [status, response] of Object.entries(responses))
+      if (status.startsWith('2'))
+        response.headers = { ...response.headers, 'Idempotent-Replayed': header('Idempotent-Replayed') };
+    operation.parameters = [
+      ...(operation.parameters ?? []),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Repeat with the same key and body within 24 h to get the first response again',
+        schema: { type: 'string', maxLength: 255 },
+      },
+    ];
+  }
 }

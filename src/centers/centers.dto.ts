@@ -3,7 +3,7 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { IsIanaTimeZone } from '../common/validators.js';
 
 export class CreateCenterDto {
-  @ApiProperty({ example: 'サンプル大学 キャリアセンター', maxLength: 200 })
+  @ApiProperty({ example: 'サンプル大学 キャリアセンター' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)

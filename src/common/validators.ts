@@ -42,8 +42,11 @@ function isIanaName(value: string): boolean {
 /** Bulk imports ask about the same few zones again and again, and luxon's check builds an Intl formatter. */
 const knownZones = new Map<string, boolean>();
 
+/** The longest zone name accepted (the tz database's longest is 32); OpenAPI reads it from here too. */
+export const MAX_TIME_ZONE_LENGTH = 64;
+
 export function isIanaTimeZone(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 64) return false;
+  if (typeof value !== 'string' || value.length > MAX_TIME_ZONE_LENGTH) return false;
   let valid = knownZones.get(value);
   if (valid === undefined) {
     valid = isIanaName(value);
@@ -72,7 +75,8 @@ export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-const INSTANT =
+/** Exported so OpenAPI shows the same pattern (one source); it, not a format, is the rule. */
+export const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /**
@@ -107,6 +111,9 @@ function isInstantText(value: string): boolean {
     Number(m[8] ?? 0) <= 59
   );
 }
+
+/** The longest text INSTANT matches: nine fraction digits and a numeric offset. */
+export const MAX_INSTANT_LENGTH = '2026-11-26T10:00:00.123456789+09:00'.length;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -149,13 +156,15 @@ export function IsStorableDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+export const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 /** A calendar date `YYYY-MM-DD` that exists. */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   return rule(
     'isCalendarDate',
     'must be a calendar date YYYY-MM-DD',
     (value) => {
-      const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+      const m = typeof value === 'string' ? CALENDAR_DATE.exec(value) : null;
       return m !== null && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
     },
     options,

@@ -4,7 +4,7 @@ import { IsExternalId } from '../common/external-id.js';
 import { IsIanaTimeZone } from '../common/validators.js';
 
 export class AdvisorBody {
-  @ApiProperty({ example: '佐藤 花子', maxLength: 200 })
+  @ApiProperty({ example: '佐藤 花子' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)

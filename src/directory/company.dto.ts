@@ -5,7 +5,6 @@ import { IsExternalId } from '../common/external-id.js';
 export class CompanyBody {
   @ApiProperty({
     example: '株式会社サンプル商事',
-    maxLength: 200,
     description: 'The exact registered name; drafts use it verbatim',
   })
   @IsString()
@@ -13,7 +12,7 @@ export class CompanyBody {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ example: '商社', maxLength: 200 })
+  @ApiPropertyOptional({ example: '商社' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

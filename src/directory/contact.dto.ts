@@ -4,7 +4,6 @@ import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-valid
 export class ContactBody {
   @ApiProperty({
     example: '山田 一郎',
-    maxLength: 200,
     description: 'Drafts address the contact by this name',
   })
   @IsString()
@@ -13,9 +12,8 @@ export class ContactBody {
   name!: string;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'Ichiro Yamada',
-    minLength: 1,
-    maxLength: 200,
     nullable: true,
     description:
       'The name as written in Latin script, given name first. English drafts use it; without it they name the ' +
@@ -29,7 +27,6 @@ export class ContactBody {
 
   @ApiPropertyOptional({
     example: '人事部 課長',
-    maxLength: 200,
     description: 'Department and title, as they should appear in a letter',
   })
   @IsOptional()

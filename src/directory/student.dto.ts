@@ -19,16 +19,15 @@ export const MIN_GRADUATION_YEAR = 1950;
 export const MAX_GRADUATION_YEAR = 2100;
 
 export class StudentBody {
-  @ApiProperty({ example: '山田 太郎', maxLength: 200 })
+  @ApiProperty({ example: '山田 太郎' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name!: string;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'Taro Yamada',
-    minLength: 1,
-    maxLength: 200,
     nullable: true,
     description:
       "The name as written in Latin script, given name first: English drafts are signed with it (else with `name`). Erased with the student's personal data.",
@@ -58,8 +57,6 @@ export class StudentBody {
 
   @ApiPropertyOptional({
     example: 2027,
-    minimum: MIN_GRADUATION_YEAR,
-    maximum: MAX_GRADUATION_YEAR,
     nullable: true,
   })
   @IsOptional()

@@ -3,6 +3,9 @@ import { IsBoolean, IsOptional, registerDecorator, type ValidationOptions } from
 import { parseDuration } from './domain/policy.js';
 import { INTERACTION_KINDS, type InteractionKind } from './domain/vocabulary.js';
 
+/** Longer text is refused before it is parsed; OpenAPI reads the limit from here too. */
+export const MAX_DURATION_LENGTH = 64;
+
 export function IsIsoDuration(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
@@ -12,7 +15,9 @@ export function IsIsoDuration(options?: ValidationOptions): PropertyDecorator {
       options: { message: 'must be a positive ISO-8601 duration such as PT2H or P2D', ...options },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' && value.length <= 64 && parseDuration(value) !== undefined,
+          typeof value === 'string' &&
+          value.length <= MAX_DURATION_LENGTH &&
+          parseDuration(value) !== undefined,
       },
     });
 }

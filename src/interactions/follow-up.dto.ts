@@ -27,7 +27,7 @@ export class FollowUpBody {
   @IsIn(GAP_PURPOSES, { message: `must be ${GAP_PURPOSES.join(' or ')}` })
   purpose?: GapPurpose;
 
-  @ApiPropertyOptional({ example: '面接のお礼メールを送信', maxLength: 10000 })
+  @ApiPropertyOptional({ example: '面接のお礼メールを送信' })
   @IsOptional()
   @IsString()
   @MaxLength(10000)

@@ -58,7 +58,6 @@ export class InteractionBody {
 
   @ApiPropertyOptional({
     example: '事業内容と若手社員の働き方について伺った',
-    maxLength: 10000,
     description: 'Topics discussed',
   })
   @IsOptional()

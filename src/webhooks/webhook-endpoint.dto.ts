@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUrl, MaxLengt
 export const EVENT_TYPES = ['followup.reminder', 'followup.escalation'] as const;
 
 export class CreateWebhookEndpointBody {
-  @ApiProperty({ example: 'https://mail.example.ac.jp/hooks/career-followup', maxLength: 2048 })
+  @ApiProperty({ example: 'https://mail.example.ac.jp/hooks/career-followup' })
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'must be an http(s) URL' },

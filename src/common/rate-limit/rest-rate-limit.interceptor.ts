@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { RUNTIME, type Runtime } from '../../config/runtime.js';
@@ -27,6 +27,13 @@ export class TooManyRequestsError extends AppError {
 }
 
 /**
+ * The budget headers of IETF draft-ietf-httpapi-ratelimit-headers (the widely implemented -03 spelling), on
+ * every answer to a counted request: the 2xx and the errors raised after counting (400, 404, 409, 410, 422,
+ * 429). Answers refused before the center is known (401, 413, 415) carry none.
+ */
+export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] as const;
+
+/**
  * REST_RATE_LIMIT_PER_MINUTE requests per center, whichever of its API keys is used, shared by every api
  * process. An interceptor so it runs after every guard: only a request the auth guard resolved to a center
  * (`request.center`) is counted; admin routes, health and metrics carry none and are not limited.
@@ -43,8 +50,8 @@ export class RestRateLimitInterceptor implements NestInterceptor, OnModuleDestro
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
-    const centerId = context.switchToHttp().getRequest<Request & { center?: { centerId?: string } }>()
-      .center?.centerId;
+    const http = context.switchToHttp();
+    const centerId = http.getRequest<Request & { center?: { centerId?: string } }>().center?.centerId;
     if (!centerId) return next.handle();
     this.limiter ??= new SharedRateLimiter({
       name: 'rest',
@@ -53,6 +60,11 @@ export class RestRateLimitInterceptor implements NestInterceptor, OnModuleDestro
       dataSource: this.dataSource,
     });
     const outcome = await this.limiter.consume(centerId);
+    const [limit, remaining, reset] = RATE_LIMIT_HEADERS;
+    const response = http.getResponse<Response>();
+    response.setHeader(limit, String(outcome.limit));
+    response.setHeader(remaining, String(outcome.admitted ? outcome.remaining : 0));
+    response.setHeader(reset, String(outcome.admitted ? outcome.resetSeconds : outcome.retryAfterSeconds));
     if (!outcome.admitted) throw new TooManyRequestsError(outcome.retryAfterSeconds);
     return next.handle();
   }

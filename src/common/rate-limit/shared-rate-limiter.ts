@@ -16,6 +16,8 @@ const MAX_LEASES = 10_000;
 
 interface Lease {
   remaining: number;
+  /** What the store had left beyond this lease when it was taken (other processes may have spent some since). */
+  storeRemaining: number;
   /** When the store's window ends: the lease's points belong to that window. */
   expiresAt: number;
 }
@@ -29,8 +31,17 @@ export interface SharedRateLimiterOptions {
   dataSource: DataSource;
 }
 
-/** `admitted`, or how long until the key's window ends. */
-export type RateLimitOutcome = { admitted: true } | { admitted: false; retryAfterSeconds: number };
+/** The window a budget is counted over. */
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
+
+/**
+ * `admitted` with what is left of the key's budget as this process knows it (exact with one process; with
+ * several, other processes' spending shows up at this one's next lease) and when the window ends, or how long
+ * until it ends.
+ */
+export type RateLimitOutcome =
+  | { admitted: true; limit: number; remaining: number; resetSeconds: number }
+  | { admitted: false; limit: number; retryAfterSeconds: number };
 
 /**
  * A per-key request budget per minute, shared by every api process: counters live in Redis when REDIS_URL is
@@ -57,7 +68,7 @@ export class SharedRateLimiter {
     this.leaseSize = Math.min(20, Math.max(1, Math.floor(this.budget / 100)));
     const options = {
       points: this.budget,
-      duration: 60,
+      duration: RATE_LIMIT_WINDOW_SECONDS,
       keyPrefix: `${runtime.queueNamespace ?? 'cfu'}_${name}`,
     };
     if (runtime.config.redisUrl) {
@@ -78,7 +89,7 @@ export class SharedRateLimiter {
         // Redis down must not take the APIs down with it: once a command fails (after one reconnect attempt,
         // maxRetriesPerRequest) each process counts on its own. Not rejectIfRedisNotReady: that would also
         // count in memory the first requests after boot, before the connection is up.
-        insuranceLimiter: new RateLimiterMemory({ points: this.budget, duration: 60 }),
+        insuranceLimiter: new RateLimiterMemory({ points: this.budget, duration: RATE_LIMIT_WINDOW_SECONDS }),
       });
     } else {
       this.limiter = new RateLimiterPostgres({
@@ -98,7 +109,7 @@ export class SharedRateLimiter {
     const lease = this.leases.get(key);
     if (lease && lease.remaining > 0 && now < lease.expiresAt) {
       lease.remaining--;
-      return { admitted: true };
+      return this.admitted(lease, now);
     }
     let outcome: RateLimiterRes;
     try {
@@ -110,13 +121,32 @@ export class SharedRateLimiter {
     // A lease that crossed the budget still holds the points that were left below it.
     const granted = Math.min(this.leaseSize, this.budget - (outcome.consumedPoints - this.leaseSize));
     if (granted <= 0)
-      return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)) };
+      return {
+        admitted: false,
+        limit: this.budget,
+        retryAfterSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)),
+      };
     const expiresAt = Date.now() + outcome.msBeforeNext;
+    const storeRemaining = Math.max(0, outcome.remainingPoints);
     // Two requests of one key may lease at once: keep both leases' points.
     const current = this.leases.get(key);
-    if (current && current.expiresAt > now) current.remaining += granted - 1;
-    else this.remember(key, { remaining: granted - 1, expiresAt });
-    return { admitted: true };
+    if (current && current.expiresAt > now) {
+      current.remaining += granted - 1;
+      current.storeRemaining = Math.min(current.storeRemaining, storeRemaining);
+      return this.admitted(current, now);
+    }
+    const fresh = { remaining: granted - 1, storeRemaining, expiresAt };
+    this.remember(key, fresh);
+    return this.admitted(fresh, now);
+  }
+
+  private admitted(lease: Lease, now: number): RateLimitOutcome {
+    return {
+      admitted: true,
+      limit: this.budget,
+      remaining: lease.storeRemaining + lease.remaining,
+      resetSeconds: Math.max(1, Math.ceil((lease.expiresAt - now) / 1000)),
+    };
   }
 
   private remember(key: string, lease: Lease): void {
