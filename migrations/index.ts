@@ -13,6 +13,8 @@ import { ErasureAndStrandedReminders1765065600000 } from './1765065600000-Erasur
 import { AdvisorPageWalk1765152000000 } from './1765152000000-AdvisorPageWalk.js';
 import { PolicyPreviews1765238400000 } from './1765238400000-PolicyPreviews.js';
 import { NamesInLatinScript1765324800000 } from './1765324800000-NamesInLatinScript.js';
+import { GapClassWalks1765411200000 } from './1765411200000-GapClassWalks.js';
+import { InteractionFigures1765497600000 } from './1765497600000-InteractionFigures.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   AdvisorPageWalk1765152000000,
   PolicyPreviews1765238400000,
   NamesInLatinScript1765324800000,
+  GapClassWalks1765411200000,
+  InteractionFigures1765497600000,
 ];

@@ -47,6 +47,52 @@ const STUDENT_MATCHES = (g: string) => `
     AND ($3::text IS NULL OR ${g}.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
     AND ($6::int IS NULL OR ${g}.graduation_year = $6::int)`;
 
+/** A gap's DUE and LATE phase lengths in seconds, spelled exactly as the GapClassWalks indexes spell them. */
+const DUE_SPAN = (g: string) => `(extract(epoch FROM (${g}.ideal_by - ${g}.opens_at)))`;
+const LATE_SPAN = (g: string) => `(extract(epoch FROM (${g}.overdue_at - ${g}.ideal_by)))`;
+
+/**
+ * Whether the page walks gap classes (see `classes`) instead of the scope's open gaps in one run: for the
+ * filters a single walk would have to skip rows for (urgencies, kinds, a graduation year within a caseload).
+ */
+const BY_CLASS = `($4::text[] IS NOT NULL OR $5::text[] IS NOT NULL OR ($6::int IS NOT NULL AND ($2::uuid IS NOT NULL OR $3::text IS NOT NULL)))`;
+
+/** An open gap of the scope (the viewer's caseload and the student filters). */
+const IN_SCOPE = (g: string) => `${g}.state = 'OPEN' AND ${g}.center_id = $1 AND ${STUDENT_MATCHES(g)}`;
+
+/**
+ * The classes of the scope's open gaps (kind, DUE span, LATE span: migration GapClassWalks), read by a loose
+ * index scan (one index probe per class, a handful per center), cut to the kinds asked for; then, per class,
+ * the overdue_at range of each urgency asked for (or of any urgency: the gap is open), so that a walk of that
+ * range reads only matching gaps. Empty unless BY_CLASS.
+ */
+const CLASS_RANGES_SQL = `
+classes AS MATERIALIZED (
+  WITH RECURSIVE c AS (
+    (SELECT g.kind, ${DUE_SPAN('g')} AS due_s, ${LATE_SPAN('g')} AS late_s FROM gaps g
+     WHERE ${BY_CLASS} AND ${IN_SCOPE('g')}
+     ORDER BY g.kind, ${DUE_SPAN('g')}, ${LATE_SPAN('g')} LIMIT 1)
+    UNION ALL
+    SELECT n.* FROM c CROSS JOIN LATERAL (
+      SELECT g.kind, ${DUE_SPAN('g')} AS due_s, ${LATE_SPAN('g')} AS late_s FROM gaps g
+      WHERE ${IN_SCOPE('g')} AND (g.kind, ${DUE_SPAN('g')}, ${LATE_SPAN('g')}) > (c.kind, c.due_s, c.late_s)
+      ORDER BY g.kind, ${DUE_SPAN('g')}, ${LATE_SPAN('g')} LIMIT 1) n
+  )
+  SELECT c.kind, c.due_s, c.late_s, r.lo, r.hi FROM c CROSS JOIN LATERAL (VALUES
+    (NULL, '-infinity'::timestamptz, $8::timestamptz + (c.late_s + c.due_s) * interval '1 second'),
+    ('OVERDUE', '-infinity'::timestamptz, $8::timestamptz),
+    ('LATE', $8::timestamptz, $8::timestamptz + c.late_s * interval '1 second'),
+    ('DUE', $8::timestamptz + c.late_s * interval '1 second', $8::timestamptz + (c.late_s + c.due_s) * interval '1 second')
+  ) r(urgency, lo, hi)
+  WHERE ($5::text[] IS NULL OR c.kind = ANY($5::text[]))
+    AND (CASE WHEN $4::text[] IS NULL THEN r.urgency IS NULL ELSE r.urgency = ANY($4::text[]) END)
+)`;
+
+/** Gap `g` in the class range `k` (a row of `classes`): index conditions of the class walk indexes. */
+const IN_CLASS_RANGE = (g: string, k: string) => `
+    ${g}.kind = ${k}.kind AND ${DUE_SPAN(g)} = ${k}.due_s AND ${LATE_SPAN(g)} = ${k}.late_s
+    AND ${g}.overdue_at > ${k}.lo AND ${g}.overdue_at <= ${k}.hi`;
+
 /**
  * Students in the snapshot, in page order, from `from` (a condition on the walked row `w`), at most `limit`.
  *
@@ -67,14 +113,20 @@ const STUDENT_MATCHES = (g: string) => `
  * against a few ms on the development machine). Hence no per-row student probe on the open half, and a
  * totalCount that does not walk (TOTAL_COUNT_GAPS).
  *
- * Rows read: the page's students plus every skipped row before the last of them. Skipped are (a) later gaps
- * of students already listed, at most a student's number of open gaps each, and (b) gaps a filter rejects
- * that the index does not lead with, read from the index alone (the filter columns are included). (b) is the
- * worst case: kinds, or a graduation year within an advisor's caseload, or DUE/LATE without OVERDUE, that
- * match fewer than a page of students past the cursor make the walk read the scope's open gaps from the
- * cursor to the end. For an advisor that is their caseload; for a director with kinds it is the center's
- * open gaps (bench:advisors measures it). Scope (center, advisor), graduation year alone, and OVERDUE are
- * index conditions and never skipped.
+ * Two walks, one used per request (BY_CLASS; PostgreSQL drops the other from the plan, the parameters being
+ * known when it plans):
+ * - without urgencies or kinds, the scope's open gaps in one run of a walk index (gaps_open_walk_idx,
+ *   gaps_open_advisor_walk_idx, gaps_open_year_walk_idx: the planner takes the one the scope and filters match);
+ * - with them, or with a graduation year within a caseload, one run per gap class and urgency asked for
+ *   (`classes`: within a class an urgency is a range of overdue_at, migration GapClassWalks), merged.
+ *
+ * Rows read: the page's students plus the rows skipped before the last of them, plus, for the class walk, up
+ * to a page per class range and one probe per class to find them (a handful per center). Skipped are later
+ * gaps of students already listed (at most a student's number of open gaps each); every row a filter would
+ * reject lies outside the walked ranges. test/advisor-page-reads.e2e-spec.ts counts the rows in PostgreSQL's
+ * own plan under each filter. Left: the single walk, near the end of the scope's deadlines, passes over gaps
+ * whose opens_at is still ahead (check-ins open days after their interaction); the first pages never meet
+ * them.
  */
 function walkSql(from: (w: string) => string, limit: string): string {
   const firstOfStudent = (w: string) => `
@@ -83,11 +135,16 @@ function walkSql(from: (w: string) => string, limit: string): string {
       AND NOT EXISTS (SELECT 1 FROM resolved e WHERE e.student_id = ${w}.student_id AND (e.overdue_at, e.id) < (${w}.overdue_at, ${w}.id) OFFSET 0)`;
   // Open gaps never belong to an erased student (erasure closes them in its transaction); a gap resolved
   // since the snapshot may, so `resolved` checks those against the student's row.
+  const walk = (where: string) => `
+     SELECT g.student_id, g.overdue_at FROM gaps g
+     WHERE ${where} AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')} AND ${from('g')} AND ${firstOfStudent('g')}
+     ORDER BY g.overdue_at, g.student_id LIMIT ${limit}`;
   return `
   SELECT w.student_id, w.overdue_at FROM (
-    (SELECT g.student_id, g.overdue_at FROM gaps g
-     WHERE g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')} AND ${from('g')} AND ${firstOfStudent('g')}
-     ORDER BY g.overdue_at, g.student_id LIMIT ${limit})
+    (${walk(`NOT ${BY_CLASS} AND g.state = 'OPEN'`)})
+    UNION ALL
+    (SELECT k.student_id, k.overdue_at FROM classes r CROSS JOIN LATERAL (${walk(`g.state = 'OPEN' AND ${IN_CLASS_RANGE('g', 'r')}`)}) k
+     ORDER BY k.overdue_at, k.student_id LIMIT ${limit})
     UNION ALL
     (SELECT r.student_id, r.overdue_at FROM resolved r WHERE ${from('r')} AND ${firstOfStudent('r')}
      ORDER BY r.overdue_at, r.student_id LIMIT ${limit})
@@ -121,7 +178,8 @@ function walkSql(from: (w: string) => string, limit: string): string {
  * $14 request id
  */
 export const MISSING_FOLLOW_UPS_SQL = `
-WITH resolved AS MATERIALIZED (
+WITH ${CLASS_RANGES_SQL},
+resolved AS MATERIALIZED (
   SELECT g.id, g.student_id, g.overdue_at FROM gaps g
   WHERE $7::timestamptz IS NOT NULL AND g.center_id = $1 AND g.state <> 'OPEN' AND g.updated_at > $7::timestamptz
     AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
@@ -130,8 +188,14 @@ WITH resolved AS MATERIALIZED (
 page AS (${walkSql((w) => `($9::timestamptz IS NULL OR (${w}.overdue_at, ${w}.student_id) > ($9::timestamptz, $10::uuid))`, '$11')}),
 -- For totalCount: any TOTAL_COUNT_GAPS + 1 matching open gaps (no order needed), from the walk's index.
 counted AS (
-  SELECT g.student_id FROM gaps g WHERE g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
-  LIMIT ${TOTAL_COUNT_GAPS + 1}
+  SELECT x.student_id FROM (
+    (SELECT g.student_id FROM gaps g WHERE NOT ${BY_CLASS} AND g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')})
+    UNION ALL
+    (SELECT k.student_id FROM classes r CROSS JOIN LATERAL (
+       SELECT g.student_id FROM gaps g
+       WHERE g.state = 'OPEN' AND ${IN_CLASS_RANGE('g', 'r')} AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
+       LIMIT ${TOTAL_COUNT_GAPS + 1}) k)
+  ) x LIMIT ${TOTAL_COUNT_GAPS + 1}
 ),
 -- The page without the extra row that only tells whether there is a next page.
 shown AS (SELECT student_id FROM page ORDER BY overdue_at, student_id LIMIT $11::int - 1),
