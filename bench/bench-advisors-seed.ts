@@ -152,6 +152,13 @@ export async function seedCenter(
        FROM seed_gaps g`,
       [center.id],
     );
+    // The follow-ups that satisfied the satisfied gaps, sent when they were satisfied (0–2 days after opening).
+    await db.query(
+      `INSERT INTO follow_ups (center_id, external_id, interaction_id, channel, sent_at, purpose, created_at, updated_at)
+       SELECT $1, 'fu-' || g.id, g.interaction_id, 'EMAIL', g.updated_at, g.purpose, g.updated_at, g.updated_at
+       FROM seed_gaps g WHERE g.state = 'SATISFIED'`,
+      [center.id],
+    );
     // Nudge 1 at opens_at + 3 h and nudge 2 at ideal_by for open thank-yous (SENT when past, else SCHEDULED);
     // nudge 1 SENT for a fifth of the satisfied ones.
     await db.query(

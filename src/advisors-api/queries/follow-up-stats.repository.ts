@@ -1,48 +1,61 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { caseloadCondition, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import { InteractionKind } from '../models/enums.js';
 import { PER_ADVISOR } from '../models/list-size.js';
 
 const KINDS = Object.values(InteractionKind);
 
+/** The scope, on a row `x` carrying the student's advisor (interaction_figures, gaps). */
+const IN_SCOPE = (x: string) => `
+    ($2::uuid IS NULL OR ${x}.advisor_id = $2::uuid)
+    AND ($3::text IS NULL OR ${x}.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))`;
+
 /**
- * One statement: per interaction that ended in the range (its thank-you gap, first thank-you follow-up, and
- * gaps open now), then aggregated for the whole scope and per advisor with GROUPING SETS. Deleted
- * interactions (an erased student's included) no longer count.
+ * One statement over figures kept with the data (migration InteractionFigures): the interactions that ended
+ * in the range, one row each in interaction_figures (kind, advisor, thank-you gap, first thank-you), read as
+ * one index range; and their gaps open now, one range of an index over open gaps by their interaction's end.
+ * Both aggregated for the whole scope and per advisor with GROUPING SETS. Deleted interactions (an erased
+ * student's included) have no figures row and no open gaps.
  * $1 center · $2 caseload advisor id · $3 advisorExternalId filter · $4 from · $5 to · $6 now
  */
 const STATS_SQL = `
 WITH per_interaction AS (
-  SELECT i.kind, s.advisor_id, coalesce(i.ended_at, i.occurred_at) AS ended,
-         coalesce(gf.has_thank_you_gap, false) AS has_thank_you_gap,
-         (SELECT min(f.sent_at) FROM follow_ups f
-          WHERE f.interaction_id = i.id AND f.purpose = 'THANK_YOU' AND f.deleted_at IS NULL) AS first_thank_you,
-         gf.open_gaps, gf.overdue_gaps
-  FROM interactions i
-  JOIN students s ON s.id = i.student_id
-  -- The interaction's gaps, found through its student's (gaps_student_id_idx; gaps has no index by interaction).
-  LEFT JOIN LATERAL (
-    SELECT bool_or(g.purpose = 'THANK_YOU' AND g.state <> 'CLOSED') AS has_thank_you_gap,
-           count(*) FILTER (WHERE g.state = 'OPEN' AND g.opens_at <= $6) AS open_gaps,
-           count(*) FILTER (WHERE g.state = 'OPEN' AND g.overdue_at <= $6) AS overdue_gaps
-    FROM gaps g WHERE g.student_id = i.student_id AND g.interaction_id = i.id
-  ) gf ON true
-  WHERE i.center_id = $1 AND i.deleted_at IS NULL AND ${caseloadCondition('$2')}
-    AND ($3::text IS NULL OR s.advisor_id = (SELECT a.id FROM advisors a WHERE a.center_id = $1 AND a.external_id = $3))
-    AND coalesce(i.ended_at, i.occurred_at) >= $4 AND coalesce(i.ended_at, i.occurred_at) < $5
+  SELECT f.advisor_id, GROUPING(f.advisor_id) = 1 AS is_total,
+         ${KINDS.map((k) => `count(*) FILTER (WHERE f.kind = '${k}')::int AS "${k}"`).join(', ')},
+         count(*) FILTER (WHERE f.thank_you_gap)::int AS "thankYouGaps",
+         count(*) FILTER (WHERE f.thank_you_gap AND f.first_thank_you_at <= f.ended_at + interval '24 hours')::int AS within24,
+         count(*) FILTER (WHERE f.thank_you_gap AND f.first_thank_you_at <= f.ended_at + interval '48 hours')::int AS within48
+  FROM interaction_figures f
+  WHERE f.center_id = $1 AND ${IN_SCOPE('f')} AND f.ended_at >= $4 AND f.ended_at < $5
+  GROUP BY GROUPING SETS ((), (f.advisor_id))
+),
+-- Apart, so that only the thanked interactions' hours are sorted (an ordered-set aggregate sorts its input; in
+-- per_interaction it would sort every row of the range and keep the counts from hashing).
+medians AS (
+  SELECT t.advisor_id, GROUPING(t.advisor_id) = 1 AS is_total, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.hours) AS median
+  FROM (SELECT f.advisor_id, greatest(extract(epoch FROM f.first_thank_you_at - f.ended_at) / 3600, 0)::float8 AS hours
+        FROM interaction_figures f
+        WHERE f.center_id = $1 AND ${IN_SCOPE('f')} AND f.ended_at >= $4 AND f.ended_at < $5
+          AND f.thank_you_gap AND f.first_thank_you_at IS NOT NULL) t
+  GROUP BY GROUPING SETS ((), (t.advisor_id))
+),
+open_gaps AS (
+  SELECT g.advisor_id, GROUPING(g.advisor_id) = 1 AS is_total,
+         count(*) FILTER (WHERE g.opens_at <= $6)::int AS "openGaps",
+         count(*) FILTER (WHERE g.overdue_at <= $6)::int AS "overdueGaps"
+  FROM gaps g
+  WHERE g.state = 'OPEN' AND g.center_id = $1 AND ${IN_SCOPE('g')}
+    AND g.interaction_ended_at >= $4 AND g.interaction_ended_at < $5
+  GROUP BY GROUPING SETS ((), (g.advisor_id))
 )
-SELECT advisor_id AS "advisorId", GROUPING(advisor_id) = 1 AS "isTotal",
-       ${KINDS.map((k) => `count(*) FILTER (WHERE kind = '${k}')::int AS "${k}"`).join(', ')},
-       count(*) FILTER (WHERE has_thank_you_gap)::int AS "thankYouGaps",
-       count(*) FILTER (WHERE has_thank_you_gap AND first_thank_you <= ended + interval '24 hours')::int AS within24,
-       count(*) FILTER (WHERE has_thank_you_gap AND first_thank_you <= ended + interval '48 hours')::int AS within48,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(extract(epoch FROM first_thank_you - ended) / 3600, 0))
-         FILTER (WHERE has_thank_you_gap AND first_thank_you IS NOT NULL) AS median,
-       coalesce(sum(open_gaps), 0)::int AS "openGaps", coalesce(sum(overdue_gaps), 0)::int AS "overdueGaps"
-FROM per_interaction
-GROUP BY GROUPING SETS ((), (advisor_id))`;
+SELECT p.advisor_id AS "advisorId", p.is_total AS "isTotal", ${KINDS.map((k) => `p."${k}"`).join(', ')},
+       p."thankYouGaps", p.within24, p.within48, m.median,
+       coalesce(o."openGaps", 0) AS "openGaps", coalesce(o."overdueGaps", 0) AS "overdueGaps"
+FROM per_interaction p
+LEFT JOIN medians m ON m.is_total = p.is_total AND m.advisor_id IS NOT DISTINCT FROM p.advisor_id
+LEFT JOIN open_gaps o ON o.is_total = p.is_total AND o.advisor_id IS NOT DISTINCT FROM p.advisor_id`;
 
 export type StatsRow = Record<InteractionKind, number> & {
   advisorId: string | null;
