@@ -12,9 +12,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   turn overdue with the clock, not with a write) are one range of an index over open gaps too.
  *
  * Triggers keep both, in the transaction of the write that changes them, whichever code path writes
- * (portal upserts, the recompute, erasure), as AdvisorPageWalk's copies are kept. The cheap, frequent cases
- * (a new interaction, a new thank-you gap, a new thank-you follow-up) update one row by its key; the rare ones
- * (a gap closed or moved, a follow-up edited or deleted) recompute the interaction's row from its sources.
+ * (portal upserts, the recompute, erasure), as AdvisorPageWalk's copies are kept. The frequent cases (new
+ * interactions, new thank-you gaps, new thank-you follow-ups) are one set-based statement per insert statement
+ * (statement triggers over the inserted rows); the rare ones (an interaction edited or deleted, a gap closed or
+ * moved, a follow-up edited or deleted) recompute that interaction's row from its sources.
  * interaction_figures holds no personal data (ids, a kind, instants) and its row goes with the interaction's
  * deletion or erasure.
  */
@@ -71,16 +72,27 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX interaction_figures_student_idx ON interaction_figures (student_id)`);
 
-    // Interactions: a new or changed one refreshes its row (a deleted one loses it).
+    // Interactions: new ones get their rows in one statement per insert statement (the portal's bulk writes
+    // insert a thousand at a time; nothing refers to a new interaction yet, so no gap and no follow-up); a
+    // changed one refreshes its row (a deleted one loses it).
+    await q.query(`
+      CREATE FUNCTION interactions_add_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO interaction_figures
+          (interaction_id, center_id, student_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
+        SELECT n.id, n.center_id, n.student_id, s.advisor_id, n.kind, coalesce(n.ended_at, n.occurred_at), false, NULL
+        FROM new_rows n JOIN students s ON s.id = n.student_id WHERE n.deleted_at IS NULL;
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER interactions_figures_insert AFTER INSERT ON interactions
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION interactions_add_figures()`);
     await q.query(`
       CREATE FUNCTION interactions_refresh_figures() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM interaction_figures_refresh(NEW.id);
         RETURN NULL;
       END $$`);
-    await q.query(`
-      CREATE TRIGGER interactions_figures_insert AFTER INSERT ON interactions
-      FOR EACH ROW EXECUTE FUNCTION interactions_refresh_figures()`);
     await q.query(`
       CREATE TRIGGER interactions_figures_update AFTER UPDATE ON interactions
       FOR EACH ROW WHEN ((OLD.kind, OLD.occurred_at, OLD.ended_at, OLD.deleted_at, OLD.student_id)
@@ -97,18 +109,19 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
       CREATE TRIGGER students_figures_advisor AFTER UPDATE OF advisor_id ON students
       FOR EACH ROW WHEN (OLD.advisor_id IS DISTINCT FROM NEW.advisor_id)
       EXECUTE FUNCTION students_push_figures_advisor()`);
-    // Gaps: a new thank-you gap that is not CLOSED sets the flag; any other change to one recomputes it.
+    // Gaps: new thank-you gaps that are not CLOSED set the flag, in one statement per insert statement (the
+    // recompute inserts a batch's gaps at once); any other change to one recomputes it.
     await q.query(`
-      CREATE FUNCTION gaps_set_thank_you_figure() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION gaps_set_thank_you_figures() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        UPDATE interaction_figures SET thank_you_gap = true
-        WHERE interaction_id = NEW.interaction_id AND NOT thank_you_gap;
+        UPDATE interaction_figures f SET thank_you_gap = true
+        FROM (SELECT DISTINCT n.interaction_id FROM new_rows n WHERE n.purpose = 'THANK_YOU' AND n.state <> 'CLOSED') n
+        WHERE f.interaction_id = n.interaction_id AND NOT f.thank_you_gap;
         RETURN NULL;
       END $$`);
     await q.query(`
       CREATE TRIGGER gaps_thank_you_figure_insert AFTER INSERT ON gaps
-      FOR EACH ROW WHEN (NEW.purpose = 'THANK_YOU' AND NEW.state <> 'CLOSED')
-      EXECUTE FUNCTION gaps_set_thank_you_figure()`);
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gaps_set_thank_you_figures()`);
     await q.query(`
       CREATE FUNCTION gaps_refresh_figures() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -127,18 +140,20 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER gaps_thank_you_figure_delete AFTER DELETE ON gaps
       FOR EACH ROW WHEN (OLD.purpose = 'THANK_YOU') EXECUTE FUNCTION gaps_refresh_figures()`);
-    // Follow-ups: a new thank-you may be the first; an edited or deleted one recomputes the first.
+    // Follow-ups: new thank-yous may be the first, set in one statement per insert statement; an edited or
+    // deleted one recomputes the first.
     await q.query(`
       CREATE FUNCTION follow_ups_set_first_thank_you() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        UPDATE interaction_figures SET first_thank_you_at = NEW.sent_at
-        WHERE interaction_id = NEW.interaction_id AND (first_thank_you_at IS NULL OR first_thank_you_at > NEW.sent_at);
+        UPDATE interaction_figures f SET first_thank_you_at = n.sent_at
+        FROM (SELECT n.interaction_id, min(n.sent_at) AS sent_at FROM new_rows n
+              WHERE n.purpose = 'THANK_YOU' AND n.deleted_at IS NULL GROUP BY n.interaction_id) n
+        WHERE f.interaction_id = n.interaction_id AND (f.first_thank_you_at IS NULL OR f.first_thank_you_at > n.sent_at);
         RETURN NULL;
       END $$`);
     await q.query(`
       CREATE TRIGGER follow_ups_figures_insert AFTER INSERT ON follow_ups
-      FOR EACH ROW WHEN (NEW.purpose = 'THANK_YOU' AND NEW.deleted_at IS NULL)
-      EXECUTE FUNCTION follow_ups_set_first_thank_you()`);
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION follow_ups_set_first_thank_you()`);
     await q.query(`
       CREATE FUNCTION follow_ups_refresh_figures() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -227,9 +242,10 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
       'follow_ups_refresh_figures',
       'follow_ups_set_first_thank_you',
       'gaps_refresh_figures',
-      'gaps_set_thank_you_figure',
+      'gaps_set_thank_you_figures',
       'students_push_figures_advisor',
       'interactions_refresh_figures',
+      'interactions_add_figures',
     ])
       await q.query(`DROP FUNCTION ${fn}()`);
     await q.query(`DROP FUNCTION interaction_figures_refresh(uuid)`);
