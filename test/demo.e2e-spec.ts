@@ -38,12 +38,14 @@ interface Summary {
 }
 
 /**
- * Processes running on `dir`: the demo's service (DATA_DIR in its environment) and its PostgreSQL (`-D` on its
- * command line).
+ * Processes running on `dir`: the demo itself (`--dir` on its command line), its service (DATA_DIR in its
+ * environment) and its PostgreSQL (`-D` on its command line, DATA_DIR inherited), as `<pid> <command line>`.
+ * Zombies have neither and are not listed.
  */
 function processesOn(dir: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    if (Number(pid) === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
@@ -57,6 +59,54 @@ function processesOn(dir: string): string[] {
   return found;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Stops a demo and everything it started, however far it got and whatever failed: the demo's process group as
+ * Ctrl-C would (it stops its service, which stops its PostgreSQL last), SIGKILL if it is still there after
+ * 30 s; then whatever still runs on `dir` (the service is in a process group of its own, so a demo killed
+ * outright leaves it to notice on its own): SIGTERM, and SIGKILL after 15 s.
+ */
+async function stopEverything(demo: ServerProcess | undefined, dir: string): Promise<void> {
+  const pid = demo?.child.pid;
+  if (demo && pid && demo.child.exitCode === null && demo.child.signalCode === null) {
+    signal(-pid, 'SIGTERM');
+    if (!(await settlesWithin(demo.exited, 30_000))) {
+      signal(-pid, 'SIGKILL');
+      await settlesWithin(demo.exited, 5_000);
+    }
+  }
+  for (const [name, waitMs] of [
+    ['SIGTERM', 15_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
+    const left = processesOn(dir);
+    if (left.length === 0) return;
+    for (const line of left) signal(Number(line.split(' ')[0]), name);
+    const deadline = Date.now() + waitMs;
+    while (processesOn(dir).length > 0 && Date.now() < deadline) await sleep(200);
+  }
+}
+
 /**
  * `npm run demo` end to end, as the built entry (npm test builds first): the service as a child process on the
  * embedded defaults, the sample center, signed reminders to the demo's own receiver. The demo decides from
@@ -67,13 +117,15 @@ describe('npm run demo', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cfu-demo-'));
   let demo: ServerProcess | undefined;
 
+  // After every test, passed, failed or timed out (Jest runs afterEach then too): nothing of it keeps running.
   afterEach(async () => {
-    if (demo && demo.child.exitCode === null) {
-      demo.child.kill('SIGKILL');
-      await demo.exited;
-    }
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    await stopEverything(demo, dir);
+    demo = undefined;
+  }, 90_000);
+  afterAll(async () => {
+    await stopEverything(undefined, dir);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
   it('always has students abroad where it is daytime, far from quiet hours, in any season', () => {
     for (const day of ['2026-01-15', '2026-03-09', '2026-07-15', '2026-11-02']) {
@@ -87,7 +139,9 @@ describe('npm run demo', () => {
   });
 
   it('--once receives the expected reminders, drafts name the company exactly, and leaves nothing running', async () => {
-    demo = spawnBuilt('demo/demo.js', {}, ['--once', '--dir', dir, '--timeout', '45']);
+    demo = spawnBuilt('demo/demo.js', {}, ['--once', '--dir', dir, '--timeout', '45'], {
+      ownProcessGroup: true,
+    });
     const code = await demo.exited;
     const lines = demo.stdout.filter(Boolean);
     expect({ code, stderr: code === 0 ? '' : demo.stderr.join('\n') }).toEqual({ code: 0, stderr: '' });
@@ -156,7 +210,9 @@ describe('npm run demo', () => {
 
   /** The demo without --once, once it is waiting for Ctrl-C. */
   const interactiveDemo = async (): Promise<ServerProcess> => {
-    const started = spawnBuilt('demo/demo.js', {}, ['--dir', dir, '--timeout', '45']);
+    const started = spawnBuilt('demo/demo.js', {}, ['--dir', dir, '--timeout', '45'], {
+      ownProcessGroup: true,
+    });
     demo = started; // stopped after the test even if it never gets ready
     const deadline = Date.now() + 60_000;
     while (!started.stdout.some((l) => l.includes('Press Ctrl-C'))) {

@@ -14,7 +14,6 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { EscalationService } from '../src/reminders/escalation.service.js';
 import {
   fieldPaths,
   npmStandIn,
@@ -72,18 +71,17 @@ describe('docs/ examples', () => {
   /** Real deliveries the documented receiver printed, by event type. */
   const received = new Map<string, unknown>();
 
-  /** Starts (or restarts) the service the way `npm start` in the checkout would: DATA_DIR is its `.data`. */
-  async function startService(extraEnv: Record<string, string> = {}): Promise<void> {
+  /**
+   * Starts (or restarts) the service the way `npm start` in the checkout would: DATA_DIR is its `.data`, and
+   * nothing else but the variables a page's `service` block sets. Its schedules are the defaults a reader
+   * gets (retries after 5 s and 5 min, a sweep every 30 s, the digest check every minute): the pages wait for
+   * what they need as a reader would.
+   */
+  async function startService(pageEnv: Record<string, string> = {}): Promise<void> {
     t = await startTestApp({
       databaseUrl: database.url,
       queueNamespace,
-      env: {
-        DATA_DIR: path.join(checkout, '.data'),
-        // Test speed only: retries after 0.5 s instead of 5 s, a sweep every 5 s instead of 30 s.
-        WEBHOOK_RETRY_SCALE: '0.1',
-        SWEEP_INTERVAL_SECONDS: '5',
-        ...extraEnv,
-      },
+      env: { DATA_DIR: path.join(checkout, '.data'), ...pageEnv },
     });
     await t.app.listen(port, '127.0.0.1');
     port = (t.app.getHttpServer().address() as { port: number }).port;
@@ -110,10 +108,24 @@ describe('docs/ examples', () => {
   });
 
   afterAll(async () => {
-    for (const background of backgrounds) await background.stop();
-    await t?.close();
-    await database?.drop();
+    // Each step runs whatever failed before it, so a failing page or a stuck process leaves nothing behind.
+    const failures: unknown[] = [];
+    const attempt = async (step: () => Promise<unknown> | undefined) => {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
+    };
+    for (const background of backgrounds.splice(0))
+      await attempt(() => withTimeout(background.stop(), 10_000));
+    // Whatever the blocks started and left running (a receiver whose terminal is gone, a script a timed-out
+    // block left behind): every such process has the session's home folder in its environment.
+    if (base) await attempt(() => stopProcessesUnder(base));
+    await attempt(() => t?.close());
+    await attempt(() => database?.drop());
     if (base) rmSync(base, { recursive: true, force: true });
+    if (failures.length) throw failures[0];
   });
 
   const variable = (name: string) => shellVariable(name, checkout, stateFile);
@@ -146,14 +158,11 @@ describe('docs/ examples', () => {
   const isInside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
 
   /**
-   * Steps the pages name with before=/after=: waiting for what a reader would see, or letting the service do
-   * now what it does by itself on its own schedule. None creates anything: the pages do.
+   * Steps the pages name with before=/after=: each waits for what a reader would see (a delivery reaching the
+   * receiver, a redelivery answered). None creates anything or makes the service act sooner: the pages do
+   * everything, and the service runs on its own schedules.
    */
   const steps: Record<string, () => Promise<void>> = {
-    /** The every-minute digest check, run now rather than within the minute. */
-    'digest-check': async () => {
-      await t.app.get(EscalationService).run();
-    },
     /**
      * The receiver verified and printed deliveries of each event: the real payloads the examples must match
      * (of each event, the one with the most fields: a reminder naming contacts, not one with `contacts: []`).
@@ -208,6 +217,8 @@ describe('docs/ examples', () => {
 
   async function runBlock(block: DocBlock): Promise<void> {
     const where = `${path.basename(block.file)}:${block.line}`;
+    for (const step of [block.meta.before, block.meta.after].filter(Boolean))
+      expect({ where, step, known: step in steps }).toEqual({ where, step, known: true });
     if (block.meta.before) await steps[block.meta.before]();
     switch (block.lang) {
       case 'sh': {
@@ -405,6 +416,46 @@ function sourceTexts(dir: string): string[] {
     if (entry.isDirectory()) return sourceTexts(full);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [readFileSync(full, 'utf8')] : [];
   });
+}
+
+/** Running processes (not zombies) whose command line or environment names `dir`, other than this one. */
+function processesUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const environ = readFileSync(`/proc/${name}/environ`, 'utf8');
+      if (cmdline.includes(dir) || environ.includes(dir)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** Stops every process under `dir`: SIGTERM, then SIGKILL to what is still there after 5 s. */
+async function stopProcessesUnder(dir: string): Promise<void> {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    const pids = processesUnder(dir);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    const deadline = Date.now() + 5_000;
+    while (processesUnder(dir).length > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function freePort(): Promise<number> {

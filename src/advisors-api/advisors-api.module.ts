@@ -15,7 +15,12 @@ import { AdvisorAuthService } from './auth/advisor-auth.service.js';
 import { GraphqlExplorer, GraphqlExplorerModule } from './explorer/graphql-explorer.js';
 import { RateLimitService } from './auth/rate-limit.service.js';
 import { formatGraphqlError, serviceUnavailableStatus } from './graphql-errors.js';
-import { HARDENING_PLUGINS, HARDENING_RULES, refuseOverTokenLimit } from './graphql-hardening.js';
+import {
+  CSRF_PREVENTION_REQUEST_HEADERS,
+  HARDENING_PLUGINS,
+  HARDENING_RULES,
+  refuseOverTokenLimit,
+} from './graphql-hardening.js';
 import { dateTimeLiteralsNamed } from './models/date-time.scalar.js';
 import { nulFreeStringLiterals, nulFreeVariables } from './nul-characters.js';
 import { AdvisorActionsService } from './queries/advisor-actions.service.js';
@@ -60,8 +65,10 @@ export class AdvisorsApiModule {
             sortSchema: true,
             // Nest's GraphiQL stays off (it loads GraphiQL from a CDN); browsers (Accept: text/html) asking
             // GET /graphql get our own explorer instead, added below, served from this service's own
-            // dependencies. Other GETs and all POSTs go through CSRF prevention as before.
+            // dependencies. Other GETs and all POSTs go through CSRF prevention, which also lets a GET with an
+            // Authorization header through (graphql-hardening.ts says why that is safe).
             graphiql: false,
+            csrfPrevention: { requestHeaders: CSRF_PREVENTION_REQUEST_HEADERS },
             introspection: !production,
             hideSchemaDetailsFromClientErrors: production, // no "Did you mean …?" field suggestions
             includeStacktraceInErrorResponses: false,

@@ -128,3 +128,21 @@ const costLimit: ApolloServerPlugin = {
 };
 
 export const HARDENING_PLUGINS = [costLimit];
+
+/**
+ * Apollo's CSRF prevention runs a request that could be a browser's "simple" cross-site request (a GET, or a
+ * POST of a form content type) only when it carries one of these headers, none of which a page on another
+ * site can make a browser send without a CORS preflight (which this service does not grant). Apollo's two
+ * (@apollo/server's recommendedCsrfPreventionRequestHeaders, not exported), plus `authorization`: ordinary
+ * clients send their Bearer token on every request, so a GET with it (@urql/core's default for queries) runs
+ * without an Apollo-only header. That is sound here because the context accepts nothing but
+ * `Authorization: Bearer <token>`, a header a browser never adds by itself: the one it does resend on its own,
+ * HTTP Basic credentials (the queue dashboard's), is refused as UNAUTHENTICATED before any operation runs, and
+ * no cookie authenticates anything. A GET with none of these headers is still refused (HTTP 400), and Apollo
+ * never runs a mutation sent with GET.
+ */
+export const CSRF_PREVENTION_REQUEST_HEADERS = [
+  'x-apollo-operation-name',
+  'apollo-require-preflight',
+  'authorization',
+];

@@ -34,10 +34,19 @@ export class AdvisorQueriesResolver {
   })
   studentsMissingFollowUps(
     @Context() ctx: AdvisorContext,
-    @Args('filter', { type: () => MissingFollowUpsFilter, nullable: true })
+    @Args('filter', {
+      type: () => MissingFollowUpsFilter,
+      nullable: true,
+      description: 'Which open gaps count; null: all of them. Give the same filter for every page.',
+    })
     filter: MissingFollowUpsFilter | null,
     @Args('first', FIRST_20.arg) first: number | null,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description: 'The previous page’s pageInfo.endCursor; null for the first page.',
+    })
+    after: string | null,
   ): Promise<StudentGapConnection> {
     const size = first ?? FIRST_20.defaultValue;
     return this.queries.studentsMissingFollowUps(ctx.viewer, ctx.loaders, filter, size, after, ctx.now);
@@ -46,16 +55,24 @@ export class AdvisorQueriesResolver {
   @Query(() => Student, { nullable: true, description: 'Null when the student is not in your scope.' })
   async student(
     @Context() ctx: AdvisorContext,
-    @Args('externalId', { type: () => String }) externalId: string,
+    @Args('externalId', { type: () => String, description: "The portal's id for the student." })
+    externalId: string,
   ): Promise<Student | null> {
     const id = await this.queries.visibleStudentId(ctx.viewer, externalId);
     return id ? ctx.loaders.student.get(id) : null;
   }
 
-  @Query(() => FollowUpStats, { description: 'Follow-up figures for your scope and a date range.' })
+  @Query(() => FollowUpStats, {
+    description:
+      'Follow-up figures for your scope and a date range: how many interactions, how soon students thanked, what is open and overdue now.',
+  })
   followUpStats(
     @Context() ctx: AdvisorContext,
-    @Args('filter', { type: () => FollowUpStatsFilter }) filter: FollowUpStatsFilter,
+    @Args('filter', {
+      type: () => FollowUpStatsFilter,
+      description: 'The range [from, to) of interaction ends, and optionally one advisor.',
+    })
+    filter: FollowUpStatsFilter,
   ): Promise<FollowUpStats> {
     return this.stats.stats(ctx.viewer, filter, ctx.now);
   }
@@ -66,9 +83,19 @@ export class AdvisorQueriesResolver {
   })
   async auditLog(
     @Context() ctx: AdvisorContext,
-    @Args('studentExternalId', { type: () => String, nullable: true }) studentExternalId: string | null,
+    @Args('studentExternalId', {
+      type: () => String,
+      nullable: true,
+      description: "Only reads of this student's record; null: every read in the center.",
+    })
+    studentExternalId: string | null,
     @Args('first', FIRST_50.arg) first: number | null,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description: 'The previous page’s nextCursor; null for the newest entries.',
+    })
+    after: string | null,
   ): Promise<AuditLogPage> {
     if (ctx.viewer.role !== 'director') throw forbidden('Only directors can read the audit log.');
     const size = first ?? FIRST_50.defaultValue;

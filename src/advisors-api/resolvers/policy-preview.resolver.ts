@@ -15,8 +15,13 @@ export class PolicyPreviewResolver {
   })
   async policyPreview(
     @Context() ctx: AdvisorContext,
-    @Args('kind', { type: () => InteractionKind }) kind: InteractionKind,
-    @Args('policy', { type: () => PolicyInput }) policy: PolicyInput,
+    @Args('kind', {
+      type: () => InteractionKind,
+      description: 'The interaction kind whose policy would change.',
+    })
+    kind: InteractionKind,
+    @Args('policy', { type: () => PolicyInput, description: 'The policy to try, as PUT would take it.' })
+    policy: PolicyInput,
   ): Promise<PolicyPreview> {
     // A preview plans the whole center's students: a director's view, as the policy is a director's to set.
     if (ctx.viewer.role !== 'director') throw forbidden('Only directors can preview policies.');

@@ -26,7 +26,7 @@ type Resolved<T> = T | null | Promise<T | null>;
 
 @Resolver(() => StudentGaps)
 export class StudentGapsResolver {
-  @ResolveField(() => Student)
+  @ResolveField(() => Student, { description: 'The student.' })
   student(parent: StudentGaps, _args: unknown, ctx: AdvisorContext): Resolved<Student> {
     return ctx.loaders.student.get(parent.studentId);
   }
@@ -43,12 +43,18 @@ export class StudentGapsResolver {
 
 @Resolver(() => Student)
 export class StudentResolver {
-  @ResolveField(() => Advisor, { nullable: true })
+  @ResolveField(() => Advisor, {
+    nullable: true,
+    description: "The student's advisor; null if none is assigned.",
+  })
   advisor(student: Student, _args: unknown, ctx: AdvisorContext): Resolved<Advisor> {
     return student.advisorId ? ctx.loaders.advisor.get(student.advisorId) : null;
   }
 
-  @ResolveField(() => [Interaction], { description: 'Newest first.', complexity: NESTED_LIST.complexity })
+  @ResolveField(() => [Interaction], {
+    description: "The student's interactions, newest first.",
+    complexity: NESTED_LIST.complexity,
+  })
   interactions(
     @Parent() student: Student,
     @Args('first', NESTED_LIST.arg) first: number | null,
@@ -57,7 +63,10 @@ export class StudentResolver {
     return ctx.loaders.interactionsOfStudent(NESTED_LIST.of(first)).load(student.id);
   }
 
-  @ResolveField(() => [FollowUp], { description: 'Newest first.', complexity: NESTED_LIST.complexity })
+  @ResolveField(() => [FollowUp], {
+    description: 'The follow-ups the student sent, newest first.',
+    complexity: NESTED_LIST.complexity,
+  })
   followUps(
     @Parent() student: Student,
     @Args('first', NESTED_LIST.arg) first: number | null,
@@ -67,7 +76,7 @@ export class StudentResolver {
   }
 
   @ResolveField(() => [Gap], {
-    description: 'Open gaps, most urgent first.',
+    description: "The student's open gaps, most urgent first (earliest overdueAt).",
     complexity: NESTED_LIST.complexity,
   })
   gaps(
@@ -91,7 +100,7 @@ export class StudentResolver {
   }
 
   @ResolveField(() => [Reminder], {
-    description: 'Newest first, each with its why.',
+    description: "The student's reminders of every status, newest first, each with its why.",
     complexity: NESTED_LIST.complexity,
   })
   reminders(
@@ -106,7 +115,10 @@ export class StudentResolver {
 @Resolver(() => Reminder)
 export class ReminderResolver {
   // A reminder's items are those of one student's nudges due together, read with the reminder's row.
-  @ResolveField(() => [ReminderItem], { complexity: NESTED_LIST.complexity })
+  @ResolveField(() => [ReminderItem], {
+    description: 'The gaps this reminder nudges about.',
+    complexity: NESTED_LIST.complexity,
+  })
   items(@Parent() reminder: Reminder, @Args('first', NESTED_LIST.arg) first: number | null): ReminderItem[] {
     return reminder.items.slice(0, NESTED_LIST.of(first));
   }
@@ -114,7 +126,10 @@ export class ReminderResolver {
 
 @Resolver(() => ReminderWhy)
 export class ReminderWhyResolver {
-  @ResolveField(() => [ReminderWhyItem], { complexity: NESTED_LIST.complexity })
+  @ResolveField(() => [ReminderWhyItem], {
+    description: 'One per gap nudged: the rule and the instant it asked for.',
+    complexity: NESTED_LIST.complexity,
+  })
   items(@Parent() why: ReminderWhy, @Args('first', NESTED_LIST.arg) first: number | null): ReminderWhyItem[] {
     return why.items.slice(0, NESTED_LIST.of(first));
   }
@@ -122,7 +137,7 @@ export class ReminderWhyResolver {
 
 @Resolver(() => Gap)
 export class GapResolver {
-  @ResolveField(() => Interaction)
+  @ResolveField(() => Interaction, { description: 'The interaction the follow-up is owed for.' })
   interaction(gap: Gap, _args: unknown, ctx: AdvisorContext): Resolved<Interaction> {
     return ctx.loaders.interaction.get(gap.interactionId);
   }
@@ -139,7 +154,10 @@ export class GapResolver {
 
 @Resolver(() => ResolvedGap)
 export class ResolvedGapResolver {
-  @ResolveField(() => Interaction, { nullable: true, description: 'Null once the interaction was deleted.' })
+  @ResolveField(() => Interaction, {
+    nullable: true,
+    description: 'The interaction the follow-up was owed for; null once it was deleted.',
+  })
   interaction(gap: ResolvedGap, _args: unknown, ctx: AdvisorContext): Resolved<Interaction> {
     return ctx.loaders.interaction.get(gap.interactionId);
   }
@@ -147,7 +165,7 @@ export class ResolvedGapResolver {
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
-  @ResolveField(() => Company)
+  @ResolveField(() => Company, { description: 'The company the student met.' })
   company(interaction: Interaction, _args: unknown, ctx: AdvisorContext): Resolved<Company> {
     return ctx.loaders.company.get(interaction.companyId);
   }
@@ -169,7 +187,7 @@ export class InteractionResolver {
 
 @Resolver(() => AdvisorFollowUpFigures)
 export class AdvisorFiguresResolver {
-  @ResolveField(() => Advisor)
+  @ResolveField(() => Advisor, { description: 'The advisor whose students these figures count.' })
   advisor(figures: AdvisorFollowUpFigures, _args: unknown, ctx: AdvisorContext): Resolved<Advisor> {
     return ctx.loaders.advisor.get(figures.advisorId);
   }
