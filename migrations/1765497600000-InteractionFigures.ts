@@ -198,6 +198,13 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
         WHERE student_id = NEW.student_id AND interaction_id = NEW.id;
         RETURN NULL;
       END $$`);
+    // The recompute's insert brings the copies itself, set-based (gaps.repository.ts): a PL/pgSQL call per new
+    // gap was most of a first recompute's time (bench:engine). The trigger fills in for any other writer.
+    await q.query(`DROP TRIGGER gaps_filter_columns_insert ON gaps`);
+    await q.query(`
+      CREATE TRIGGER gaps_filter_columns_insert BEFORE INSERT ON gaps
+      FOR EACH ROW WHEN (NEW.kind IS NULL OR NEW.interaction_ended_at IS NULL)
+      EXECUTE FUNCTION gaps_copy_filter_columns()`);
     await q.query(`DROP TRIGGER interactions_gap_columns ON interactions`);
     await q.query(`
       CREATE TRIGGER interactions_gap_columns AFTER UPDATE OF kind, occurred_at, ended_at ON interactions
@@ -212,6 +219,10 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX gaps_open_interaction_ended_idx`);
+    await q.query(`DROP TRIGGER gaps_filter_columns_insert ON gaps`);
+    await q.query(`
+      CREATE TRIGGER gaps_filter_columns_insert BEFORE INSERT ON gaps
+      FOR EACH ROW EXECUTE FUNCTION gaps_copy_filter_columns()`);
     await q.query(`DROP TRIGGER interactions_gap_columns ON interactions`);
     await q.query(`
       CREATE OR REPLACE FUNCTION interactions_push_gap_columns() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -133,6 +133,7 @@ describe('a studentsMissingFollowUps page reads what the page holds, under every
   };
 
   it.each([
+    ['no filter (check-ins not open yet are not walked either)', null, {}, 806],
     ['kinds', null, { kinds: ['CAREER_FAIR'] }, 3],
     ['kinds, none match', null, { kinds: ['OTHER'] }, 0],
     ['DUE', null, { urgency: ['DUE'] }, 3],

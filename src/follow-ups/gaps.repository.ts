@@ -13,6 +13,11 @@ export interface StudentGap {
 /**
  * Inserts the gaps, or updates them by their stable ids where a derived column differs. Pass them sorted by id:
  * concurrent recomputes then lock rows in the same order.
+ *
+ * A new gap's copies of its student's advisor and graduation year and of its interaction's kind and end (what
+ * the advisor pages and statistics read, migrations AdvisorPageWalk and InteractionFigures) are joined in here,
+ * set-based: the trigger that fills them in for other writers runs only when they are missing, and as a
+ * PL/pgSQL call per row it was most of a first recompute's time.
  */
 export async function upsertGaps(
   manager: EntityManager,
@@ -21,10 +26,13 @@ export async function upsertGaps(
 ): Promise<void> {
   if (gaps.length === 0) return;
   await manager.query(
-    `INSERT INTO gaps AS g (id, center_id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason)
-     SELECT id, $1, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason
+    `INSERT INTO gaps AS g (id, center_id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason,
+                            advisor_id, graduation_year, kind, interaction_ended_at)
+     SELECT x.id, $1, x.student_id, x.interaction_id, x.purpose, x.sequence, x.opens_at, x.ideal_by, x.overdue_at, x.state, x.state_reason,
+            s.advisor_id, s.graduation_year, i.kind, coalesce(i.ended_at, i.occurred_at)
      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::smallint[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
        AS x(id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason)
+     JOIN students s ON s.id = x.student_id JOIN interactions i ON i.id = x.interaction_id
      ON CONFLICT (id) DO UPDATE SET opens_at = EXCLUDED.opens_at, ideal_by = EXCLUDED.ideal_by, overdue_at = EXCLUDED.overdue_at,
        state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, student_id = EXCLUDED.student_id, updated_at = now()
      WHERE (g.opens_at, g.ideal_by, g.overdue_at, g.state, g.state_reason, g.student_id)

@@ -48,14 +48,8 @@ const STUDENT_MATCHES = (g: string) => `
     AND ($6::int IS NULL OR ${g}.graduation_year = $6::int)`;
 
 /** A gap's DUE and LATE phase lengths in seconds, spelled exactly as the GapClassWalks indexes spell them. */
-const DUE_SPAN = (g: string) => `(extract(epoch FROM (${g}.ideal_by - ${g}.opens_at)))`;
-const LATE_SPAN = (g: string) => `(extract(epoch FROM (${g}.overdue_at - ${g}.ideal_by)))`;
-
-/**
- * Whether the page walks gap classes (see `classes`) instead of the scope's open gaps in one run: for the
- * filters a single walk would have to skip rows for (urgencies, kinds, a graduation year within a caseload).
- */
-const BY_CLASS = `($4::text[] IS NOT NULL OR $5::text[] IS NOT NULL OR ($6::int IS NOT NULL AND ($2::uuid IS NOT NULL OR $3::text IS NOT NULL)))`;
+const DUE_SPAN = (g: string) => `(date_part('epoch', ${g}.ideal_by - ${g}.opens_at))`;
+const LATE_SPAN = (g: string) => `(date_part('epoch', ${g}.overdue_at - ${g}.ideal_by))`;
 
 /** An open gap of the scope (the viewer's caseload and the student filters). */
 const IN_SCOPE = (g: string) => `${g}.state = 'OPEN' AND ${g}.center_id = $1 AND ${STUDENT_MATCHES(g)}`;
@@ -64,13 +58,13 @@ const IN_SCOPE = (g: string) => `${g}.state = 'OPEN' AND ${g}.center_id = $1 AND
  * The classes of the scope's open gaps (kind, DUE span, LATE span: migration GapClassWalks), read by a loose
  * index scan (one index probe per class, a handful per center), cut to the kinds asked for; then, per class,
  * the overdue_at range of each urgency asked for (or of any urgency: the gap is open), so that a walk of that
- * range reads only matching gaps. Empty unless BY_CLASS.
+ * range reads only matching gaps.
  */
 const CLASS_RANGES_SQL = `
 classes AS MATERIALIZED (
   WITH RECURSIVE c AS (
     (SELECT g.kind, ${DUE_SPAN('g')} AS due_s, ${LATE_SPAN('g')} AS late_s FROM gaps g
-     WHERE ${BY_CLASS} AND ${IN_SCOPE('g')}
+     WHERE ${IN_SCOPE('g')}
      ORDER BY g.kind, ${DUE_SPAN('g')}, ${LATE_SPAN('g')} LIMIT 1)
     UNION ALL
     SELECT n.* FROM c CROSS JOIN LATERAL (
@@ -98,14 +92,14 @@ const IN_CLASS_RANGE = (g: string, k: string) => `
  *
  * A walk of the snapshot's matching gaps in (overdue_at, student_id) order, keeping a gap only when its
  * student has no earlier one (by overdue_at, then id) in the snapshot: that gap is the student's first, so its
- * overdue_at is the student's sort key and the kept rows come out in page order. The open gaps are read from
- * one of the walk indexes (gaps_open_walk_idx, gaps_open_advisor_walk_idx, gaps_open_year_walk_idx: the
- * planner takes the one the scope and filters match), the gaps resolved since the snapshot from `resolved`;
- * the executor stops as soon as it has `limit` students. Each row walked costs one probe of the student's own
- * open gaps (gaps_open_center_student_idx). The probes end in `OFFSET 0`, which keeps PostgreSQL from turning
- * them into joins: as hash anti joins they would read every open gap of the scope first, and the walk could
- * not stop early. Each half has its own ORDER BY and LIMIT, so the planner sees the order it must produce
- * and takes the walk index for it (a filter outside the UNION ALL would leave it a scan and a sort).
+ * overdue_at is the student's sort key and the kept rows come out in page order. The open gaps are walked one
+ * gap class and urgency range at a time (`classes`: within a class an urgency, or being open at all, is a
+ * range of overdue_at, migration GapClassWalks), each from the class walk index of the scope, and merged; the
+ * gaps resolved since the snapshot come from `resolved`. Each run stops at `limit` rows. Each row walked
+ * costs one probe of the student's own open gaps (gaps_open_center_student_idx). The probes end in
+ * `OFFSET 0`, which keeps PostgreSQL from turning them into joins: as hash anti joins they would read every
+ * open gap of the scope first, and the walk could not stop early. Each run has its own ORDER BY and LIMIT, so
+ * the planner sees the order it must produce and takes the walk index for it.
  *
  * The planner cannot know that nearly every walked row is kept: it guesses a few in ten, so it prices a walk
  * of n students at several times n rows (whatever the size of the center). Keeping the statement's estimate
@@ -113,20 +107,11 @@ const IN_CLASS_RANGE = (g: string, k: string) => `
  * against a few ms on the development machine). Hence no per-row student probe on the open half, and a
  * totalCount that does not walk (TOTAL_COUNT_GAPS).
  *
- * Two walks, one used per request (BY_CLASS; PostgreSQL drops the other from the plan, the parameters being
- * known when it plans):
- * - without urgencies or kinds, the scope's open gaps in one run of a walk index (gaps_open_walk_idx,
- *   gaps_open_advisor_walk_idx, gaps_open_year_walk_idx: the planner takes the one the scope and filters match);
- * - with them, or with a graduation year within a caseload, one run per gap class and urgency asked for
- *   (`classes`: within a class an urgency is a range of overdue_at, migration GapClassWalks), merged.
- *
- * Rows read: the page's students plus the rows skipped before the last of them, plus, for the class walk, up
- * to a page per class range and one probe per class to find them (a handful per center). Skipped are later
- * gaps of students already listed (at most a student's number of open gaps each); every row a filter would
- * reject lies outside the walked ranges. test/advisor-page-reads.e2e-spec.ts counts the rows in PostgreSQL's
- * own plan under each filter. Left: the single walk, near the end of the scope's deadlines, passes over gaps
- * whose opens_at is still ahead (check-ins open days after their interaction); the first pages never meet
- * them.
+ * Rows read: up to a page per class range (a handful of classes per center, found by one index probe each),
+ * and the later gaps of students already listed (at most a student's number of open gaps each). Every row a
+ * filter would reject, and every gap not open yet, lies outside the walked ranges, so a page reads the same
+ * under any filter in a center of any size. test/advisor-page-reads.e2e-spec.ts counts the rows in
+ * PostgreSQL's own plan under each filter.
  */
 function walkSql(from: (w: string) => string, limit: string): string {
   const firstOfStudent = (w: string) => `
@@ -141,8 +126,6 @@ function walkSql(from: (w: string) => string, limit: string): string {
      ORDER BY g.overdue_at, g.student_id LIMIT ${limit}`;
   return `
   SELECT w.student_id, w.overdue_at FROM (
-    (${walk(`NOT ${BY_CLASS} AND g.state = 'OPEN'`)})
-    UNION ALL
     (SELECT k.student_id, k.overdue_at FROM classes r CROSS JOIN LATERAL (${walk(`g.state = 'OPEN' AND ${IN_CLASS_RANGE('g', 'r')}`)}) k
      ORDER BY k.overdue_at, k.student_id LIMIT ${limit})
     UNION ALL
@@ -188,14 +171,11 @@ resolved AS MATERIALIZED (
 page AS (${walkSql((w) => `($9::timestamptz IS NULL OR (${w}.overdue_at, ${w}.student_id) > ($9::timestamptz, $10::uuid))`, '$11')}),
 -- For totalCount: any TOTAL_COUNT_GAPS + 1 matching open gaps (no order needed), from the walk's index.
 counted AS (
-  SELECT x.student_id FROM (
-    (SELECT g.student_id FROM gaps g WHERE NOT ${BY_CLASS} AND g.state = 'OPEN' AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')})
-    UNION ALL
-    (SELECT k.student_id FROM classes r CROSS JOIN LATERAL (
-       SELECT g.student_id FROM gaps g
-       WHERE g.state = 'OPEN' AND ${IN_CLASS_RANGE('g', 'r')} AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
-       LIMIT ${TOTAL_COUNT_GAPS + 1}) k)
-  ) x LIMIT ${TOTAL_COUNT_GAPS + 1}
+  SELECT k.student_id FROM classes r CROSS JOIN LATERAL (
+    SELECT g.student_id FROM gaps g
+    WHERE g.state = 'OPEN' AND ${IN_CLASS_RANGE('g', 'r')} AND ${GAP_MATCHES('g')} AND ${STUDENT_MATCHES('g')}
+    LIMIT ${TOTAL_COUNT_GAPS + 1}) k
+  LIMIT ${TOTAL_COUNT_GAPS + 1}
 ),
 -- The page without the extra row that only tells whether there is a next page.
 shown AS (SELECT student_id FROM page ORDER BY overdue_at, student_id LIMIT $11::int - 1),
