@@ -3,7 +3,7 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import './pg-client-errors.js';
-import { isStopping } from '../logging/shutdown-state.js';
+import { unlessStopping } from '../logging/shutdown-state.js';
 
 // A DATE column is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a Date at local midnight.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
@@ -35,10 +35,14 @@ let lastPoolErrorLogged = 0;
  * meanwhile get 503. Logged at most every 30 s so an outage does not flood the log.
  */
 function logPoolError(error: Error): void {
-  if (isStopping()) return poolLogger.debug(`database connection closed while stopping (${error.message})`);
-  if (Date.now() - lastPoolErrorLogged < 30_000) return;
-  lastPoolErrorLogged = Date.now();
-  poolLogger.warn(`idle database connection lost (${error.message}); repeats are suppressed for 30 s`);
+  unlessStopping(
+    () => {
+      if (Date.now() - lastPoolErrorLogged < 30_000) return;
+      lastPoolErrorLogged = Date.now();
+      poolLogger.warn(`idle database connection lost (${error.message}); repeats are suppressed for 30 s`);
+    },
+    () => poolLogger.debug(`database connection closed while stopping (${error.message})`),
+  );
 }
 
 /** Used by `npm run migration:*`; needs DATABASE_URL (the service itself migrates at boot). */

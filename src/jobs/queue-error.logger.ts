@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import { isStopping } from '../logging/shutdown-state.js';
+import { unlessStopping } from '../logging/shutdown-state.js';
 import { registeredQueues, runningWorkers } from './queue-instances.js';
 
 /** While the queue backend is unreachable BullMQ reports every reconnect attempt; say so at most this often. */
@@ -34,14 +34,17 @@ export class QueueErrorLogger implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private report(queue: string, error: Error): void {
-    if (isStopping())
-      return this.logger.debug({ queue, error: error.message }, 'queue connection closed while stopping');
-    const now = Date.now();
-    if (now - (this.lastReported.get(queue) ?? 0) < REPORT_EVERY_MS) return;
-    this.lastReported.set(queue, now);
-    this.logger.warn(
-      { queue, error: error.message },
-      'queue backend error (repeats are suppressed for 30 s)',
+    unlessStopping(
+      () => {
+        const now = Date.now();
+        if (now - (this.lastReported.get(queue) ?? 0) < REPORT_EVERY_MS) return;
+        this.lastReported.set(queue, now);
+        this.logger.warn(
+          { queue, error: error.message },
+          'queue backend error (repeats are suppressed for 30 s)',
+        );
+      },
+      () => this.logger.debug({ queue, error: error.message }, 'queue connection closed while stopping'),
     );
   }
 }

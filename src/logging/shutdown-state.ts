@@ -6,10 +6,23 @@
  */
 let stopping = false;
 
+/**
+ * How long a lost connection waits before it is reported. The terminal signals PostgreSQL and the service at
+ * the same instant, and PostgreSQL's "terminating connection" can reach the event loop before the service's
+ * own signal handler has run (seen under load in the Ctrl-C test); a moment later the service knows it is
+ * stopping. An outage is reported that much later, which changes nothing for an operator.
+ */
+const SIGNAL_GRACE_MS = 500;
+
 export function markStopping(): void {
   stopping = true;
 }
 
-export function isStopping(): boolean {
-  return stopping;
+/**
+ * A lost connection: `quiet` if the process is stopping, now or within SIGNAL_GRACE_MS (the signal that stops
+ * it may not have been handled yet), else `report`.
+ */
+export function unlessStopping(report: () => void, quiet: () => void): void {
+  if (stopping) return quiet();
+  setTimeout(() => (stopping ? quiet() : report()), SIGNAL_GRACE_MS).unref();
 }
