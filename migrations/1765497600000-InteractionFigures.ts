@@ -74,7 +74,6 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
       `CREATE INDEX interaction_figures_advisor_range_idx ON interaction_figures (center_id, advisor_id, ended_at)
        INCLUDE (kind, thank_you_gap, hours_to_thank_you)`,
     );
-    await q.query(`CREATE INDEX interaction_figures_student_idx ON interaction_figures (student_id)`);
 
     // Interactions: new ones get their rows in one statement per insert statement (the portal's bulk writes
     // insert a thousand at a time; nothing refers to a new interaction yet, so no gap and no follow-up); a
@@ -106,7 +105,10 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION students_push_figures_advisor() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        UPDATE interaction_figures SET advisor_id = NEW.advisor_id WHERE student_id = NEW.id;
+        -- Through the student's interactions (interactions_student_id_idx): an index of its own on the figures
+        -- would be one more to write for every new interaction, for a rare change.
+        UPDATE interaction_figures f SET advisor_id = NEW.advisor_id
+        FROM interactions i WHERE i.student_id = NEW.id AND f.interaction_id = i.id;
         RETURN NULL;
       END $$`);
     await q.query(`
