@@ -31,7 +31,8 @@ import { eventually, startTestApp, type TestApp } from './helpers/test-app.js';
  * Every example in docs/ runs against the real service (in this process, on a real port, its own database
  * and queue namespace), page by page in reading order, as a reader on a fresh clone with the embedded
  * defaults would run them: one terminal session that starts in the checkout (a stand-in: the service's
- * DATA_DIR is its `.data`, where the pages read the generated secrets from), with a home folder of its own.
+ * DATA_DIR is its `.data`, where the pages read the generated secrets from), with a home and a temporary folder
+ * (TMPDIR) of its own.
  * Curl blocks must answer the documented statuses, the webhook receiver runs as its own process in a second
  * terminal and must verify real signed deliveries, GraphQL examples must answer without errors, and payload
  * examples must have exactly the fields of real deliveries. docs/README.md describes the markers.
@@ -62,6 +63,7 @@ describe('docs/ examples', () => {
   let base: string;
   let checkout: string;
   let home: string;
+  let temp: string;
   let stateFile: string;
   /** The first terminal's environment: only what the pages leave to the reader (where the service and the receiver listen). */
   let env: NodeJS.ProcessEnv;
@@ -91,8 +93,9 @@ describe('docs/ examples', () => {
     base = mkdtempSync(path.join(tmpdir(), 'cfu-docs-'));
     checkout = path.join(base, 'checkout');
     home = path.join(base, 'home');
+    temp = path.join(base, 'tmp');
     const bin = path.join(base, 'bin');
-    for (const dir of [checkout, home, bin]) mkdirSync(dir);
+    for (const dir of [checkout, home, temp, bin]) mkdirSync(dir);
     // The checkout's build (operating.md runs dist/src/database/migrate.main.js); `npm ci` made it for the reader.
     symlinkSync(path.join(ROOT, 'dist'), path.join(checkout, 'dist'));
     writeFileSync(path.join(bin, 'npm'), npmStandIn(ROOT, [ROOT, checkout]));
@@ -102,7 +105,9 @@ describe('docs/ examples', () => {
     await startService();
     baseUrl = `http://127.0.0.1:${port}`;
     receiverPort = await freePort();
-    terminal = { PATH: `${bin}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8' };
+    // A home and a temporary folder of its own, as a reader's terminal has (the pages' scratch folders are
+    // under ${TMPDIR:-/tmp}).
+    terminal = { PATH: `${bin}:${process.env.PATH}`, HOME: home, TMPDIR: temp, LANG: 'C.UTF-8' };
     // The pages default to http://localhost:3000 and port 8080 and say to set these when they differ.
     env = { ...terminal, BASE_URL: baseUrl, RECEIVER_PORT: String(receiverPort) };
   });
@@ -152,9 +157,16 @@ describe('docs/ examples', () => {
       .flatMap((b) => b.output)
       .map((line) => /^(\S+) (followup\.\S+) (.*)$/.exec(line))
       .filter((m): m is RegExpExecArray => m !== null);
-  /** A path a page names: `~/…` in the home folder, anything else from where the session is. */
-  const pagePath = async (file: string) =>
-    file.startsWith('~/') ? path.join(home, file.slice(2)) : path.resolve(await variable('PWD'), file);
+  /**
+   * A path a page names: `~/…` in the home folder, `${TMPDIR:-/tmp}/…` in the temporary folder, anything else
+   * from where the session is.
+   */
+  const pagePath = async (file: string) => {
+    const inTemp = '${TMPDIR:-/tmp}/';
+    if (file.startsWith('~/')) return path.join(home, file.slice(2));
+    if (file.startsWith(inTemp)) return path.join(temp, file.slice(inTemp.length));
+    return path.resolve(await variable('PWD'), file);
+  };
   const isInside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
 
   /**
