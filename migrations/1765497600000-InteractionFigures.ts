@@ -27,7 +27,6 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
       CREATE TABLE interaction_figures (
         interaction_id uuid PRIMARY KEY REFERENCES interactions (id) ON DELETE CASCADE,
         center_id uuid NOT NULL REFERENCES centers (id) ON DELETE CASCADE,
-        student_id uuid NOT NULL,
         advisor_id uuid,
         kind varchar(16) NOT NULL,
         ended_at timestamptz NOT NULL,
@@ -44,8 +43,8 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
         DELETE FROM interaction_figures f WHERE f.interaction_id = p_interaction
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = p_interaction AND i.deleted_at IS NULL);
         INSERT INTO interaction_figures AS f
-          (interaction_id, center_id, student_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
-        SELECT i.id, i.center_id, i.student_id, s.advisor_id, i.kind, coalesce(i.ended_at, i.occurred_at),
+          (interaction_id, center_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
+        SELECT i.id, i.center_id, s.advisor_id, i.kind, coalesce(i.ended_at, i.occurred_at),
                EXISTS (SELECT 1 FROM gaps g WHERE g.student_id = i.student_id AND g.interaction_id = i.id
                        AND g.purpose = 'THANK_YOU' AND g.state <> 'CLOSED'),
                (SELECT min(u.sent_at) FROM follow_ups u
@@ -53,14 +52,14 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
         FROM interactions i JOIN students s ON s.id = i.student_id
         WHERE i.id = p_interaction AND i.deleted_at IS NULL
         ON CONFLICT (interaction_id) DO UPDATE SET
-          student_id = excluded.student_id, advisor_id = excluded.advisor_id, kind = excluded.kind,
+          advisor_id = excluded.advisor_id, kind = excluded.kind,
           ended_at = excluded.ended_at, thank_you_gap = excluded.thank_you_gap,
           first_thank_you_at = excluded.first_thank_you_at
       $$`);
     await q.query(`
       INSERT INTO interaction_figures
-        (interaction_id, center_id, student_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
-      SELECT i.id, i.center_id, i.student_id, s.advisor_id, i.kind, coalesce(i.ended_at, i.occurred_at),
+        (interaction_id, center_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
+      SELECT i.id, i.center_id, s.advisor_id, i.kind, coalesce(i.ended_at, i.occurred_at),
              EXISTS (SELECT 1 FROM gaps g WHERE g.student_id = i.student_id AND g.interaction_id = i.id
                      AND g.purpose = 'THANK_YOU' AND g.state <> 'CLOSED'),
              (SELECT min(u.sent_at) FROM follow_ups u
@@ -82,8 +81,8 @@ export class InteractionFigures1765497600000 implements MigrationInterface {
       CREATE FUNCTION interactions_add_figures() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO interaction_figures
-          (interaction_id, center_id, student_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
-        SELECT n.id, n.center_id, n.student_id, s.advisor_id, n.kind, coalesce(n.ended_at, n.occurred_at), false, NULL
+          (interaction_id, center_id, advisor_id, kind, ended_at, thank_you_gap, first_thank_you_at)
+        SELECT n.id, n.center_id, s.advisor_id, n.kind, coalesce(n.ended_at, n.occurred_at), false, NULL
         FROM new_rows n JOIN students s ON s.id = n.student_id WHERE n.deleted_at IS NULL;
         RETURN NULL;
       END $$`);
