@@ -15,6 +15,7 @@ import { PolicyPreviews1765238400000 } from './1765238400000-PolicyPreviews.js';
 import { NamesInLatinScript1765324800000 } from './1765324800000-NamesInLatinScript.js';
 import { GapClassWalks1765411200000 } from './1765411200000-GapClassWalks.js';
 import { InteractionFigures1765497600000 } from './1765497600000-InteractionFigures.js';
+import { OneFiguresRefreshTrigger1765584000000 } from './1765584000000-OneFiguresRefreshTrigger.js';
 
 /** Every migration in order. `npm run migration:generate` writes a new file here; add its class to this list. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   NamesInLatinScript1765324800000,
   GapClassWalks1765411200000,
   InteractionFigures1765497600000,
+  OneFiguresRefreshTrigger1765584000000,
 ];

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { isoUtc } from '../database/sql.js';
 import type { PlannedGap } from './domain/gaps.js';
+import type { InteractionKind } from './domain/vocabulary.js';
 import { utcIso } from './domain/local-time.js';
 import type { GapResource } from './read.dto.js';
 
@@ -11,28 +12,43 @@ export interface StudentGap {
 }
 
 /**
+ * What a gap row copies from its student and interaction, for the advisor pages (and, with the interaction's
+ * end, the statistics).
+ */
+export interface GapCopies {
+  advisorId: string | null;
+  graduationYear: number | null;
+  kind: InteractionKind;
+}
+
+/**
  * Inserts the gaps, or updates them by their stable ids where a derived column differs. Pass them sorted by id:
  * concurrent recomputes then lock rows in the same order.
  *
  * A new gap's copies of its student's advisor and graduation year and of its interaction's kind and end (what
- * the advisor pages and statistics read, migrations AdvisorPageWalk and InteractionFigures) are joined in here,
- * set-based: the trigger that fills them in for other writers runs only when they are missing, and as a
- * PL/pgSQL call per row it was most of a first recompute's time.
+ * the advisor pages and statistics read, migrations AdvisorPageWalk and InteractionFigures) come with it, from
+ * the rows the recompute loaded in this transaction with its students locked: a join with students here was
+ * planned as a scan of every student of the database per batch. The end alone is looked up, one index probe
+ * per gap as a subquery (never a join the planner could turn into a scan), because the recompute's facts hold
+ * it to the millisecond and the statistics compare it with the interaction's own, to the microsecond. The
+ * PL/pgSQL trigger that fills the copies in for other writers runs only when they are missing.
  */
 export async function upsertGaps(
   manager: EntityManager,
   centerId: string,
-  gaps: readonly StudentGap[],
+  gaps: readonly (StudentGap & { copies: GapCopies })[],
 ): Promise<void> {
   if (gaps.length === 0) return;
   await manager.query(
     `INSERT INTO gaps AS g (id, center_id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason,
                             advisor_id, graduation_year, kind, interaction_ended_at)
      SELECT x.id, $1, x.student_id, x.interaction_id, x.purpose, x.sequence, x.opens_at, x.ideal_by, x.overdue_at, x.state, x.state_reason,
-            s.advisor_id, s.graduation_year, i.kind, coalesce(i.ended_at, i.occurred_at)
-     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::smallint[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-       AS x(id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason)
-     JOIN students s ON s.id = x.student_id JOIN interactions i ON i.id = x.interaction_id
+            x.advisor_id, x.graduation_year, x.kind,
+            (SELECT coalesce(i.ended_at, i.occurred_at) FROM interactions i WHERE i.id = x.interaction_id)
+     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::smallint[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[],
+                 $12::uuid[], $13::smallint[], $14::text[])
+       AS x(id, student_id, interaction_id, purpose, sequence, opens_at, ideal_by, overdue_at, state, state_reason,
+            advisor_id, graduation_year, kind)
      ON CONFLICT (id) DO UPDATE SET opens_at = EXCLUDED.opens_at, ideal_by = EXCLUDED.ideal_by, overdue_at = EXCLUDED.overdue_at,
        state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, student_id = EXCLUDED.student_id, updated_at = now()
      WHERE (g.opens_at, g.ideal_by, g.overdue_at, g.state, g.state_reason, g.student_id)
@@ -49,6 +65,9 @@ export async function upsertGaps(
       gaps.map((g) => utcIso(g.gap.overdueAt)),
       gaps.map((g) => g.gap.state),
       gaps.map((g) => g.gap.stateReason),
+      gaps.map((g) => g.copies.advisorId),
+      gaps.map((g) => g.copies.graduationYear),
+      gaps.map((g) => g.copies.kind),
     ],
   );
 }

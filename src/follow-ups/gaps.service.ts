@@ -4,13 +4,18 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { afterCommit } from '../database/transaction.js';
 import { ReminderScheduler } from '../jobs/reminder-scheduler.js';
 import { planStudent, type StudentPlan } from './domain/plan.js';
-import { closeGaps, upsertGaps } from './gaps.repository.js';
+import { closeGaps, upsertGaps, type GapCopies, type StudentGap } from './gaps.repository.js';
 import type { StudentFacts } from './domain/facts.js';
+import type { InteractionKind } from './domain/vocabulary.js';
 import type { Policy } from './domain/policy.js';
 import { planChanges, type PlanChanges, type StoredRows } from './plan-changes.js';
 import { loadPolicy } from './policies.repository.js';
 import { cancelReminders, replaceReminderItems, upsertReminders } from './reminders.repository.js';
-import { loadRecomputeInputs, lockStudentsForRecompute } from './student-facts.repository.js';
+import {
+  loadRecomputeInputs,
+  lockStudentsForRecompute,
+  type StudentPlacement,
+} from './student-facts.repository.js';
 
 /**
  * Loads facts and stored rows → calls the rules → writes what changed. Every portal write that can change a
@@ -50,17 +55,18 @@ export class GapsService {
   ): Promise<PlannedStudents> {
     const now = this.clock.now();
     const policy = options.policy ?? (await loadPolicy(manager, centerId));
-    const { facts, stored } = await loadRecomputeInputs(manager, centerId, studentIds, now);
+    const { facts, stored, placements } = await loadRecomputeInputs(manager, centerId, studentIds, now);
     options.adjust?.(facts);
     const plans = new Map<string, StudentPlan>();
     for (const [id, studentFacts] of facts) plans.set(id, planStudent(studentFacts, policy, now));
-    return { now, policy, facts, plans, stored };
+    return { now, policy, facts, plans, stored, placements };
   }
 
   /** The second half of a recompute: writes what changed between the plans and the stored rows. */
   async store(manager: EntityManager, centerId: string, planned: PlannedStudents): Promise<void> {
     const { plans, stored, now } = planned;
-    const written = await writeChanges(manager, centerId, planChanges(plans, stored, now), now);
+    const changes = planChanges(plans, stored, now);
+    const written = await writeChanges(manager, centerId, changes, withCopies(changes.gaps, planned), now);
     // The delayed dispatch jobs go in once the plan is committed; if that fails, the sweep enqueues them.
     if (written.length) afterCommit(manager, () => this.scheduler.scheduleReminders(written));
   }
@@ -85,6 +91,25 @@ export interface PlannedStudents {
   facts: ReadonlyMap<string, StudentFacts>;
   plans: ReadonlyMap<string, StudentPlan>;
   stored: StoredRows;
+  placements: ReadonlyMap<string, StudentPlacement>;
+}
+
+/** The gaps to write with what each copies from its student and interaction, as this recompute loaded them. */
+function withCopies(
+  gaps: readonly StudentGap[],
+  planned: PlannedStudents,
+): (StudentGap & { copies: GapCopies })[] {
+  if (gaps.length === 0) return [];
+  const kinds = new Map<string, InteractionKind>();
+  for (const facts of planned.facts.values()) for (const i of facts.interactions) kinds.set(i.id, i.kind);
+  return gaps.map((g) => {
+    const kind = kinds.get(g.gap.interactionId)!;
+    const placement = planned.placements.get(g.studentId)!;
+    return {
+      ...g,
+      copies: { advisorId: placement.advisorId, graduationYear: placement.graduationYear, kind },
+    };
+  });
 }
 
 /**
@@ -97,9 +122,10 @@ async function writeChanges(
   manager: EntityManager,
   centerId: string,
   changes: PlanChanges,
+  gaps: (StudentGap & { copies: GapCopies })[],
   now: Date,
 ): Promise<{ id: string; at: Date }[]> {
-  await upsertGaps(manager, centerId, changes.gaps);
+  await upsertGaps(manager, centerId, gaps);
   await closeGaps(manager, centerId, changes.closedGapIds);
   const writtenIds = await upsertReminders(manager, centerId, changes.reminders);
   const written = changes.reminders.map((r) => r.reminder).filter((r) => writtenIds.has(r.id));

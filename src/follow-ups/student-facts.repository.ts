@@ -54,6 +54,14 @@ const EPOCH_MS = (column: string) => `floor(extract(epoch FROM ${column}) * 1000
 export interface RecomputeInputs {
   facts: Map<string, StudentFacts>;
   stored: StoredRows;
+  /** Each student's advisor and graduation year (not erased ones), which new gaps copy. */
+  placements: Map<string, StudentPlacement>;
+}
+
+/** Where a student sits in the center: what the advisor pages filter gaps by (migration AdvisorPageWalk). */
+export interface StudentPlacement {
+  advisorId: string | null;
+  graduationYear: number | null;
 }
 
 /** The facts of many students at once, for the rules alone (see loadRecomputeInputs). */
@@ -77,9 +85,21 @@ export async function loadRecomputeInputs(
   studentIds: readonly string[],
   now: Date,
 ): Promise<RecomputeInputs> {
-  const students = await manager.query<{ id: string; timezone: string; notifications_enabled: boolean }[]>(
-    `SELECT id, timezone, notifications_enabled FROM students WHERE center_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL`,
+  const students = await manager.query<
+    {
+      id: string;
+      timezone: string;
+      notifications_enabled: boolean;
+      advisor_id: string | null;
+      graduation_year: number | null;
+    }[]
+  >(
+    `SELECT id, timezone, notifications_enabled, advisor_id, graduation_year FROM students
+     WHERE center_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL`,
     [centerId, studentIds],
+  );
+  const placements = new Map<string, StudentPlacement>(
+    students.map((s) => [s.id, { advisorId: s.advisor_id, graduationYear: s.graduation_year }]),
   );
   const facts = new Map<string, StudentFacts>(
     students.map((s) => [
@@ -100,7 +120,7 @@ export async function loadRecomputeInputs(
   if (facts.size) await addInteractionFacts(manager, centerId, facts);
   const gaps = await loadStoredGaps(manager, centerId, studentIds, facts, now);
   const reminders = await loadStoredReminders(manager, centerId, studentIds, facts, now);
-  return { facts, stored: { gaps, reminders } };
+  return { facts, stored: { gaps, reminders }, placements };
 }
 
 async function addInteractionFacts(

@@ -42,8 +42,10 @@ export const UPSERT_INTERACTIONS = `
                 $9::text[], $10::text[], $11::date[])
       AS i(external_id, student_id, company_id, kind, occurred_at, ended_at, contacts, notes, outcome, result_expected_by)
   ), previous AS (
+    -- By the parameter itself, so the index on (center_id, external_id) takes both: a join with input could
+    -- be planned as a scan of the center's every interaction (it was, on a center whose statistics were new).
     SELECT i.id, i.student_id FROM interactions i
-    WHERE i.center_id = $1 AND i.external_id IN (SELECT external_id FROM input)
+    WHERE i.center_id = $1 AND i.external_id = ANY($2::text[])
   ), upserted AS (
     INSERT INTO interactions AS i (center_id, external_id, student_id, company_id, kind, occurred_at, ended_at, contact_ids,
                                    notes, outcome, result_expected_by)
