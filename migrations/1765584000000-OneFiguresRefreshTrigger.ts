@@ -1,5 +1,15 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The body both old functions had; update and delete triggers only, on tables with an interaction_id. */
+const REFRESH_BODY = `RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM interaction_figures_refresh(OLD.interaction_id);
+    IF TG_OP = 'UPDATE' AND NEW.interaction_id <> OLD.interaction_id THEN
+      PERFORM interaction_figures_refresh(NEW.interaction_id);
+    END IF;
+    RETURN NULL;
+  END $$`;
+
 /**
  * InteractionFigures wrote the same trigger function twice, once for gaps and once for follow-ups: both refresh
  * the figures of the interaction a changed row belonged to, and of the one it moved to. One function now serves
@@ -9,16 +19,7 @@ export class OneFiguresRefreshTrigger1765584000000 implements MigrationInterface
   name = 'OneFiguresRefreshTrigger1765584000000';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE FUNCTION refresh_figures_of_changed_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        -- Update and delete triggers only, on tables with an interaction_id (gaps, follow_ups).
-        PERFORM interaction_figures_refresh(OLD.interaction_id);
-        IF TG_OP = 'UPDATE' AND NEW.interaction_id <> OLD.interaction_id THEN
-          PERFORM interaction_figures_refresh(NEW.interaction_id);
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(`CREATE FUNCTION refresh_figures_of_changed_interaction() ${REFRESH_BODY}`);
     await this.pointTriggersAt(
       q,
       'refresh_figures_of_changed_interaction',
@@ -30,15 +31,7 @@ export class OneFiguresRefreshTrigger1765584000000 implements MigrationInterface
 
   public async down(q: QueryRunner): Promise<void> {
     for (const table of ['gaps', 'follow_ups'])
-      await q.query(`
-        CREATE FUNCTION ${table}_refresh_figures() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          PERFORM interaction_figures_refresh(OLD.interaction_id);
-          IF TG_OP = 'UPDATE' AND NEW.interaction_id <> OLD.interaction_id THEN
-            PERFORM interaction_figures_refresh(NEW.interaction_id);
-          END IF;
-          RETURN NULL;
-        END $$`);
+      await q.query(`CREATE FUNCTION ${table}_refresh_figures() ${REFRESH_BODY}`);
     await this.pointTriggersAt(q, 'gaps_refresh_figures', 'follow_ups_refresh_figures');
     await q.query(`DROP FUNCTION refresh_figures_of_changed_interaction()`);
   }
